@@ -208,6 +208,19 @@ const std::vector<KeySpec>& key_table() {
     t.push_back(duration_key("smtpd.idle_timeout", "Time a client may stay silent (RFC 5321 4.5.3.2.7: at least 5 minutes).",
                              [](Settings& s) -> Duration& { return s.smtpd.idle_timeout; }, seconds(1), hours(2)));
 
+    t.push_back(size_key("smtpd.max_message_size", "Largest message accepted (advertised as SIZE).",
+                         [](Settings& s) -> std::int64_t& { return s.smtpd.max_message_size; }, 64 << 10, 2LL << 30));
+    t.push_back(int_key("smtpd.max_recipients", "Recipients per message (RFC 5321 4.5.3.1.8: at least 100).",
+                        [](Settings& s) -> std::int64_t& { return s.smtpd.max_recipients; }, 1, 100000));
+    t.push_back(int_key("smtpd.max_errors", "Client errors in one session before 421 and close.",
+                        [](Settings& s) -> std::int64_t& { return s.smtpd.max_errors; }, 1, 1000));
+    t.push_back(int_key("smtpd.max_received_fields", "Received fields above which a message is refused as a mail loop.",
+                        [](Settings& s) -> std::int64_t& { return s.smtpd.max_received_fields; }, 10, 1000));
+    t.push_back(bool_key("smtpd.auth_on_mx", "Offer AUTH on the MX listener too (only after STARTTLS).",
+                         [](Settings& s) -> bool& { return s.smtpd.auth_on_mx; }));
+    t.push_back(bool_key("smtpd.received_shows_user", "Name the authenticated user in the Received header.",
+                         [](Settings& s) -> bool& { return s.smtpd.received_shows_user; }));
+
     t.push_back(list_key("imapd.imap", "IMAP addresses (STARTTLS).",
                          [](Settings& s) -> std::vector<std::string>& { return s.imapd.imap; }));
     t.push_back(list_key("imapd.imaps", "IMAP addresses with implicit TLS.",

@@ -38,6 +38,12 @@ struct SmtpdSettings {
   std::vector<std::string> submission{"0.0.0.0:587", "[::]:587"};
   std::vector<std::string> submissions{"0.0.0.0:465", "[::]:465"};
   Duration idle_timeout{std::chrono::minutes(5)};  // RFC 5321 4.5.3.2.7
+  std::int64_t max_message_size = 50LL << 20;      // advertised as SIZE (RFC 1870)
+  std::int64_t max_recipients = 100;               // RFC 5321 4.5.3.1.8: at least 100
+  std::int64_t max_errors = 20;                    // client errors before 421 and close
+  std::int64_t max_received_fields = 100;          // more = a mail loop (RFC 5321 6.3)
+  bool auth_on_mx = false;                         // offer AUTH on the MX listener (after TLS)
+  bool received_shows_user = false;                // name the authenticated user in Received
 };
 
 struct ImapdSettings {
