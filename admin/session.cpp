@@ -1,0 +1,74 @@
+// Loading the config and opening the store for a roostctl command, and the generic sentences for
+// store errors.
+#include "admin/session.h"
+
+#include <sys/stat.h>
+
+#include <fmt/format.h>
+
+namespace roost::admin {
+
+store::StoreOptions store_options(const Settings& settings) {
+  store::StoreOptions options;
+  options.db_path = settings.db_path();
+  options.busy_timeout = settings.store.busy_timeout;
+  options.plus_separator = settings.store.plus_separator;
+  options.argon2.t_cost = static_cast<std::uint32_t>(settings.auth.argon2_time_cost);
+  options.argon2.m_cost_kib = static_cast<std::uint32_t>(settings.auth.argon2_memory_kib);
+  options.argon2.parallelism = static_cast<std::uint32_t>(settings.auth.argon2_parallelism);
+  options.max_concurrent_hashes = static_cast<unsigned>(settings.auth.max_concurrent_hashes);
+  return options;
+}
+
+Result<Settings> load_settings(const Cli& cli) {
+  std::string path = config_path(cli.config_file);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return fail(fmt::format(
+        "no config file at {}: run 'roostctl init' to create one, or point --config or ROOST_CONFIG at yours",
+        path));
+  }
+  auto settings = load_config(path);
+  if (!settings) return fail(fmt::format("the config file has an error: {}", settings.error().message));
+  return settings;
+}
+
+std::string describe_store_error(store::StoreError error, std::string_view db_path) {
+  using store::StoreError;
+  switch (error) {
+    case StoreError::busy:
+      return fmt::format("the database {} stayed locked by another process; try again in a moment", db_path);
+    case StoreError::io:
+      return fmt::format("cannot read or write the database {} (check the disk space and the permissions)",
+                         db_path);
+    case StoreError::corrupt:
+      return fmt::format("{} is damaged or is not a Roost database", db_path);
+    case StoreError::schema_too_new:
+      return fmt::format("{} was written by a newer Roost; use the roostctl of that version", db_path);
+    default:
+      return fmt::format("the store refused the change ({})", store::store_error_name(error));
+  }
+}
+
+Result<std::unique_ptr<Session>> Session::open(const Cli& cli) {
+  auto settings = load_settings(cli);
+  if (!settings) return fail(settings.error());
+  auto options = store_options(*settings);
+  const std::string db_path = options.db_path;
+  struct stat st {};
+  if (::stat(db_path.c_str(), &st) != 0) {
+    return fail(fmt::format("no database at {}: run 'roostctl init' to create it (data_dir is set in {})", db_path,
+                            config_path(cli.config_file)));
+  }
+  auto store = store::Store::open(std::move(options));
+  if (!store) return fail(describe_store_error(store.error(), db_path));
+  auto reader = (*store)->readers().acquire();
+  if (!reader) return fail(describe_store_error(reader.error(), db_path));
+  return std::unique_ptr<Session>(new Session(std::move(*settings), std::move(*store), std::move(*reader)));
+}
+
+std::string Session::describe(store::StoreError error) const {
+  return describe_store_error(error, store_->options().db_path);
+}
+
+}  // namespace roost::admin
