@@ -15,6 +15,7 @@
 #include "admin/arguments.h"
 #include "admin/cli.h"
 #include "admin/session.h"
+#include "storage/options_from_settings.h"
 #include "common/base/config.h"
 #include "storage/store.h"
 
@@ -127,7 +128,7 @@ Status init(const Cli& cli, const InitArgs& args) {
   std::string rendered = example_config(hostname, data_dir.string());
   auto settings = parse_config(rendered, config);
   if (!settings) return fail(fmt::format("the config to write is invalid: {}", settings.error().message));
-  auto options = store_options(*settings);
+  auto options = store::options_from(*settings);
   bool db_existed = ::stat(options.db_path.c_str(), &st) == 0;
   const std::string db_path = options.db_path;
   {

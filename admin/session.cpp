@@ -1,24 +1,13 @@
 // Loading the config and opening the store for a roostctl command, and the generic sentences for
 // store errors.
 #include "admin/session.h"
+#include "storage/options_from_settings.h"
 
 #include <sys/stat.h>
 
 #include <fmt/format.h>
 
 namespace roost::admin {
-
-store::StoreOptions store_options(const Settings& settings) {
-  store::StoreOptions options;
-  options.db_path = settings.db_path();
-  options.busy_timeout = settings.store.busy_timeout;
-  options.plus_separator = settings.store.plus_separator;
-  options.argon2.t_cost = static_cast<std::uint32_t>(settings.auth.argon2_time_cost);
-  options.argon2.m_cost_kib = static_cast<std::uint32_t>(settings.auth.argon2_memory_kib);
-  options.argon2.parallelism = static_cast<std::uint32_t>(settings.auth.argon2_parallelism);
-  options.max_concurrent_hashes = static_cast<unsigned>(settings.auth.max_concurrent_hashes);
-  return options;
-}
 
 Result<Settings> load_settings(const Cli& cli) {
   std::string path = config_path(cli.config_file);
@@ -53,7 +42,7 @@ std::string describe_store_error(store::StoreError error, std::string_view db_pa
 Result<std::unique_ptr<Session>> Session::open(const Cli& cli) {
   auto settings = load_settings(cli);
   if (!settings) return fail(settings.error());
-  auto options = store_options(*settings);
+  auto options = store::options_from(*settings);
   const std::string db_path = options.db_path;
   struct stat st {};
   if (::stat(db_path.c_str(), &st) != 0) {

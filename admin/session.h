@@ -20,8 +20,6 @@
 
 namespace roost::admin {
 
-// The store options a daemon or roostctl derives from the config.
-store::StoreOptions store_options(const Settings& settings);
 
 // Loads the config named by --config / $ROOST_CONFIG / the default path. A missing file is an error
 // telling the admin to run `roostctl init` or to point --config at the right file.

@@ -12,7 +12,7 @@ build_packages=(
 )
 test_packages=(
   android-libboringssl-dev
-  python3 sqlite3 procps
+  python3 sqlite3 procps swaks fetchmail
 )
 
 wanted=("${build_packages[@]}")
