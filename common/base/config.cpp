@@ -235,6 +235,13 @@ const std::vector<KeySpec>& key_table() {
     t.push_back(duration_key("pop3d.idle_timeout", "Time a POP3 client may stay silent (RFC 1939 3: at least 10 minutes).",
                              [](Settings& s) -> Duration& { return s.pop3d.idle_timeout; }, seconds(1), hours(24)));
 
+    t.push_back(bool_key("pop3d.mark_seen", "RETR marks the message \\Seen (as IMAP clients see it).",
+                         [](Settings& s) -> bool& { return s.pop3d.mark_seen; }));
+    t.push_back(int_key("pop3d.max_errors", "Bad POP3 commands in one session before -ERR and close.",
+                        [](Settings& s) -> std::int64_t& { return s.pop3d.max_errors; }, 1, 1000));
+    t.push_back(int_key("pop3d.max_auth_failures", "Failed logins in one POP3 session before it is closed.",
+                        [](Settings& s) -> std::int64_t& { return s.pop3d.max_auth_failures; }, 1, 100));
+
     t.push_back(int_key("auth.argon2_time_cost", "Argon2id passes when hashing a password.",
                         [](Settings& s) -> std::int64_t& { return s.auth.argon2_time_cost; }, 1, 100));
     t.push_back(int_key("auth.argon2_memory_kib", "Argon2id memory in KiB (19456 = 19 MiB).",
@@ -245,6 +252,17 @@ const std::vector<KeySpec>& key_table() {
                         [](Settings& s) -> std::int64_t& { return s.auth.max_concurrent_hashes; }, 1, 256));
     t.push_back(bool_key("auth.allow_plaintext_on_loopback", "Allow passwords without TLS from 127.0.0.0/8 and ::1 (testing only).",
                          [](Settings& s) -> bool& { return s.auth.allow_plaintext_on_loopback; }));
+
+    t.push_back(int_key("auth.max_failures_per_ip", "Failed logins from one address before logins from it are refused for a while.",
+                        [](Settings& s) -> std::int64_t& { return s.auth.max_failures_per_ip; }, 1, 100000));
+    t.push_back(int_key("auth.max_failures_per_account", "Failed logins for one account before its logins are refused for a while.",
+                        [](Settings& s) -> std::int64_t& { return s.auth.max_failures_per_account; }, 1, 100000));
+    t.push_back(duration_key("auth.failure_window", "Failures are forgotten this long after the last one.",
+                             [](Settings& s) -> Duration& { return s.auth.failure_window; }, seconds(1), hours(24)));
+    t.push_back(duration_key("auth.failure_base_delay", "Delay before answering the first failed login; doubles with each further one.",
+                             [](Settings& s) -> Duration& { return s.auth.failure_base_delay; }, milliseconds(0), seconds(60)));
+    t.push_back(duration_key("auth.failure_max_delay", "Longest delay before answering a failed login.",
+                             [](Settings& s) -> Duration& { return s.auth.failure_max_delay; }, milliseconds(0), minutes(10)));
 
     t.push_back(string_key("store.plus_separator", "Separator of sub-addresses: user+tag@domain reaches user@domain (empty: off).",
                            [](Settings& s) -> std::string& { return s.store.plus_separator; },

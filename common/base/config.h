@@ -56,6 +56,9 @@ struct Pop3dSettings {
   std::vector<std::string> pop3{"0.0.0.0:110", "[::]:110"};
   std::vector<std::string> pop3s{"0.0.0.0:995", "[::]:995"};
   Duration idle_timeout{std::chrono::minutes(10)};  // RFC 1939 3: at least 10 minutes
+  bool mark_seen = false;                           // RETR sets \Seen, as an IMAP client would see
+  std::int64_t max_errors = 10;                     // bad commands before -ERR and close
+  std::int64_t max_auth_failures = 3;               // failed logins in one session before close
 };
 
 struct AuthSettings {
@@ -64,6 +67,14 @@ struct AuthSettings {
   std::int64_t argon2_parallelism = 1;
   std::int64_t max_concurrent_hashes = 2;
   bool allow_plaintext_on_loopback = false;
+  // Failed-login throttle, shared by the daemons: the n-th failure is answered after
+  // base_delay * 2^(n-1) (at most max_delay); past a maximum, logins are refused until the window
+  // passes without failures.
+  std::int64_t max_failures_per_ip = 10;
+  std::int64_t max_failures_per_account = 8;
+  Duration failure_window{std::chrono::minutes(15)};
+  Duration failure_base_delay{std::chrono::milliseconds(250)};
+  Duration failure_max_delay{std::chrono::seconds(8)};
 };
 
 struct StoreSettings {
