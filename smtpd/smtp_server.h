@@ -1,0 +1,58 @@
+// The I/O side of roost-smtpd: a ConnectionHandler per connection that feeds the bytes to the
+// sans-I/O Session and serves its requests with the runtime (STARTTLS) and the mail store
+// (authentication, recipients, senders, delivery). SmtpContext holds what all connections share.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/base/config.h"
+#include "common/base/worker_pool.h"
+#include "common/net/connection_handler.h"
+#include "smtpd/auth_throttle.h"
+#include "smtpd/loop_post_server.h"
+#include "smtpd/smtp_session.h"
+#include "storage/store.h"
+
+namespace roost::smtp {
+
+// Shared by every connection of the daemon; lives on the loop thread (except what the pools run).
+struct SmtpContext {
+  Settings settings;
+  store::Store* store = nullptr;
+  // Blocking SQLite reads (recipient and sender lookups) run here, never on the loop.
+  WorkerPool* readers = nullptr;
+  LoopPost* post = nullptr;
+  AuthThrottle throttle;
+};
+
+// The handler factory of one listener. `tls_available`: a certificate is loaded and the listener
+// can start TLS (STARTTLS is offered).
+net::HandlerFactory smtp_handler_factory(SmtpContext& context, ListenerKind kind, bool tls_available);
+
+// ---- Store queries, run on a worker thread (smtp_store_server.cpp) ----
+
+// What a recipient is (local, remote, unknown...); local_accounts lists the accounts it expands to.
+RecipientResult resolve_recipient(store::Store& store, const ResolveRecipient& request);
+// Does the account own the address: its own address (sub-address included), or an alias (not the
+// catch-all) whose targets include the account.
+SenderResult check_sender(store::Store& store, std::int64_t account_id, const mail::Address& address);
+
+// One message to store: local copies (with Return-Path) and queue entries, in one durable write.
+// Local recipients are resolved again inside the write, so aliases expand to what the store holds
+// at commit time (an account removed since RCPT fails the message with a temporary error).
+struct DeliveryPlan {
+  std::string queue_id;
+  std::string sender;  // envelope sender, "" = null sender
+  std::vector<mail::Address> local;   // RCPTs in local domains
+  std::vector<std::string> outbound;  // RCPTs elsewhere (authenticated submission)
+};
+// Runs the write; `done` is called on the writer thread once it is durable (or failed).
+// `bytes` starts with the Return-Path field (return_path_length bytes) the local copies get.
+void deliver_message(store::Store& store, DeliveryPlan plan, std::shared_ptr<const std::string> bytes,
+                     std::size_t return_path_length,
+                     std::function<void(store::StoreResult<std::string>)> done);
+
+}  // namespace roost::smtp
