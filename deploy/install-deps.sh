@@ -12,7 +12,7 @@ build_packages=(
 )
 test_packages=(
   android-libboringssl-dev
-  python3 sqlite3 procps swaks fetchmail
+  python3 sqlite3 procps swaks fetchmail libnet-ssleay-perl libio-socket-ssl-perl
 )
 
 wanted=("${build_packages[@]}")
