@@ -13,8 +13,8 @@
 #include "common/base/worker_pool.h"
 #include "common/net/connection.h"
 #include "common/net/loop.h"
-#include "pop3d/login_throttle.h"
-#include "pop3d/loop_post.h"
+#include "common/base/login_throttle.h"
+#include "common/net/loop_post.h"
 #include "pop3d/pop3_session.h"
 #include "storage/store.h"
 
@@ -71,7 +71,7 @@ class Pop3Server {
   store::Store& store_;
   ServerConfig config_;
   LoginThrottle throttle_;
-  LoopPost post_;
+  net::LoopPost post_;
   std::unique_ptr<WorkerPool> readers_;
   std::shared_ptr<Registry> registry_;
 };

@@ -12,7 +12,7 @@
 #include "common/base/worker_pool.h"
 #include "common/net/limits_from_settings.h"
 #include "common/net/server.h"
-#include "smtpd/loop_post_server.h"
+#include "common/net/loop_post.h"
 #include "smtpd/smtp_server.h"
 #include "storage/options_from_settings.h"
 #include "storage/store.h"
@@ -60,7 +60,7 @@ int run(int argc, char** argv) {
       return 1;
     }
   }
-  smtp::LoopPost post(server.loop());
+  net::LoopPost post(server.loop());
   auto store = store::Store::open(store::options_from(*settings));
   if (!store) {
     log::error("cannot open the mail store")
@@ -72,7 +72,7 @@ int run(int argc, char** argv) {
   WorkerPool readers(2, 4096);
   smtp::SmtpContext context;
   context.settings = *settings;
-  context.throttle = smtp::AuthThrottle(smtp::ThrottleLimits{
+  context.throttle = LoginThrottle(ThrottleLimits{
       .base_delay = settings->auth.failure_base_delay,
       .max_delay = settings->auth.failure_max_delay,
       .max_failures_per_ip = static_cast<std::uint32_t>(settings->auth.max_failures_per_ip),

@@ -11,8 +11,8 @@
 #include "common/base/config.h"
 #include "common/base/worker_pool.h"
 #include "common/net/connection_handler.h"
-#include "smtpd/auth_throttle.h"
-#include "smtpd/loop_post_server.h"
+#include "common/base/login_throttle.h"
+#include "common/net/loop_post.h"
 #include "smtpd/smtp_session.h"
 #include "storage/store.h"
 
@@ -24,8 +24,8 @@ struct SmtpContext {
   store::Store* store = nullptr;
   // Blocking SQLite reads (recipient and sender lookups) run here, never on the loop.
   WorkerPool* readers = nullptr;
-  LoopPost* post = nullptr;
-  AuthThrottle throttle;
+  net::LoopPost* post = nullptr;
+  LoginThrottle throttle;
 };
 
 // The handler factory of one listener. `tls_available`: a certificate is loaded and the listener

@@ -1,5 +1,6 @@
 // Parser for SMTP envelope paths and ESMTP parameters (RFC 5321 4.1.2, RFC 6531 3.3).
 #include "common/mail/address.h"
+#include "common/base/ascii.h"
 
 #include <arpa/inet.h>
 
@@ -41,24 +42,9 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t pos) {
   return 0;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    unsigned char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = x - 'A' + 'a';
-    if (y >= 'A' && y <= 'Z') y = y - 'A' + 'a';
-    if (x != y) return false;
-  }
-  return true;
-}
+using roost::iequals;
 
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+using roost::ascii_lower;
 
 std::string ascii_upper(std::string_view s) {
   std::string out(s);

@@ -1,6 +1,7 @@
 // RFC 5322 and IMAP (RFC 3501) date formatting and parsing, with civil-date arithmetic
 // (H. Hinnant's days_from_civil) so no libc time-zone state is involved.
 #include "common/mail/date.h"
+#include "common/base/ascii.h"
 
 #include <array>
 #include <cstdlib>
@@ -28,16 +29,7 @@ int days_in_month(int y, int m) {
   return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    unsigned char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = x - 'A' + 'a';
-    if (y >= 'A' && y <= 'Z') y = y - 'A' + 'a';
-    if (x != y) return false;
-  }
-  return true;
-}
+using roost::iequals;
 
 int month_from_name(std::string_view name) {
   for (std::size_t i = 0; i < kMonths.size(); ++i) {

@@ -1,5 +1,6 @@
 // Domain syntax and IDNA conversion (libidn2) for addresses, lookups and display.
 #include "common/mail/domain.h"
+#include "common/base/ascii.h"
 
 #include <cstdlib>
 #include <memory>
@@ -20,13 +21,7 @@ bool is_let_dig(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+using roost::ascii_lower;
 
 struct FreeDeleter {
   void operator()(char* p) const { std::free(p); }

@@ -1,6 +1,7 @@
 // Header field splitting and unfolding, and Content-Type / Content-Disposition parameter parsing with
 // RFC 2231 continuations.
 #include "common/mail/header_fields.h"
+#include "common/base/ascii.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -13,13 +14,8 @@ namespace {
 
 bool is_wsp(char c) { return c == ' ' || c == '\t'; }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = lower(c);
-  return out;
-}
+char lower(char c) { return roost::ascii_lower(c); }
+std::string to_lower(std::string_view s) { return roost::ascii_lower(s); }
 
 // A cursor over a structured value: skips CFWS (RFC 5322 3.2.2).
 class Scanner {

@@ -1,5 +1,6 @@
 // SASL PLAIN and LOGIN server exchanges: decoding, bounds and the authzid rule. No I/O, no logging.
 #include "common/sasl/sasl_server.h"
+#include "common/base/ascii.h"
 
 #include <atomic>
 
@@ -23,16 +24,7 @@ struct Wiped {
   ~Wiped() { wipe(value); }
 };
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    unsigned char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = x - 'A' + 'a';
-    if (y >= 'A' && y <= 'Z') y = y - 'A' + 'a';
-    if (x != y) return false;
-  }
-  return true;
-}
+using roost::iequals;
 
 // RFC 3629 well-formed UTF-8 (PLAIN's authzid and authcid are UTF-8, RFC 4616 2).
 bool is_utf8(std::string_view s) {

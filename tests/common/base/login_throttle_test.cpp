@@ -1,9 +1,9 @@
 // Failed-login throttling: growing delays, lock-out per IP and per account, ageing out, bounded memory.
-#include "smtpd/auth_throttle.h"
+#include "common/base/login_throttle.h"
 
 #include <gtest/gtest.h>
 
-namespace roost::smtp {
+namespace roost {
 namespace {
 
 using std::chrono::milliseconds;
@@ -19,13 +19,13 @@ ThrottleLimits small_limits() {
   return l;
 }
 
-TEST(AuthThrottle, FirstAttemptIsNotLockedOut) {
-  AuthThrottle t(small_limits());
+TEST(LoginThrottle, FirstAttemptIsNotLockedOut) {
+  LoginThrottle t(small_limits());
   EXPECT_FALSE(t.locked_out("192.0.2.1", "a@example.test", 0));
 }
 
-TEST(AuthThrottle, DelayDoublesWithEachFailureUpToTheCap) {
-  AuthThrottle t(small_limits());
+TEST(LoginThrottle, DelayDoublesWithEachFailureUpToTheCap) {
+  LoginThrottle t(small_limits());
   EXPECT_EQ(t.record_failure("192.0.2.1", "", 0), milliseconds(100));
   EXPECT_EQ(t.record_failure("192.0.2.1", "", 1), milliseconds(200));
   EXPECT_EQ(t.record_failure("192.0.2.1", "", 2), milliseconds(400));
@@ -33,8 +33,8 @@ TEST(AuthThrottle, DelayDoublesWithEachFailureUpToTheCap) {
   EXPECT_EQ(t.record_failure("192.0.2.1", "", 4), milliseconds(1000));
 }
 
-TEST(AuthThrottle, IpIsLockedOutAfterMaxFailures) {
-  AuthThrottle t(small_limits());
+TEST(LoginThrottle, IpIsLockedOutAfterMaxFailures) {
+  LoginThrottle t(small_limits());
   for (int i = 0; i < 4; ++i) (void)t.record_failure("192.0.2.1", "user" + std::to_string(i), i);
   EXPECT_FALSE(t.locked_out("192.0.2.1", "other", 10));
   (void)t.record_failure("192.0.2.1", "user9", 10);
@@ -42,8 +42,8 @@ TEST(AuthThrottle, IpIsLockedOutAfterMaxFailures) {
   EXPECT_FALSE(t.locked_out("192.0.2.2", "other", 11));
 }
 
-TEST(AuthThrottle, AccountIsLockedOutFromEveryIp) {
-  AuthThrottle t(small_limits());
+TEST(LoginThrottle, AccountIsLockedOutFromEveryIp) {
+  LoginThrottle t(small_limits());
   (void)t.record_failure("192.0.2.1", "Victim@Example.test", 0);
   (void)t.record_failure("192.0.2.2", "victim@example.test", 1);
   (void)t.record_failure("192.0.2.3", "VICTIM@EXAMPLE.TEST", 2);
@@ -51,30 +51,30 @@ TEST(AuthThrottle, AccountIsLockedOutFromEveryIp) {
   EXPECT_FALSE(t.locked_out("198.51.100.7", "someone@example.test", 3));
 }
 
-TEST(AuthThrottle, AccountDelayCountsFailuresFromOtherIps) {
-  AuthThrottle t(small_limits());
+TEST(LoginThrottle, AccountDelayCountsFailuresFromOtherIps) {
+  LoginThrottle t(small_limits());
   (void)t.record_failure("192.0.2.1", "victim@example.test", 0);
   EXPECT_EQ(t.record_failure("192.0.2.2", "victim@example.test", 1), milliseconds(200));
 }
 
-TEST(AuthThrottle, FailuresAgeOutAfterTheWindow) {
-  AuthThrottle t(small_limits());
+TEST(LoginThrottle, FailuresAgeOutAfterTheWindow) {
+  LoginThrottle t(small_limits());
   for (int i = 0; i < 5; ++i) (void)t.record_failure("192.0.2.1", "", i);
   EXPECT_TRUE(t.locked_out("192.0.2.1", "", 100));
   EXPECT_FALSE(t.locked_out("192.0.2.1", "", 4 + 60000));
   EXPECT_EQ(t.record_failure("192.0.2.1", "", 4 + 60000), milliseconds(100));
 }
 
-TEST(AuthThrottle, SuccessClearsTheAccountButNotTheIp) {
-  AuthThrottle t(small_limits());
+TEST(LoginThrottle, SuccessClearsTheAccountButNotTheIp) {
+  LoginThrottle t(small_limits());
   for (int i = 0; i < 2; ++i) (void)t.record_failure("192.0.2.1", "a@example.test", i);
   t.record_success("a@example.test");
   EXPECT_EQ(t.record_failure("192.0.2.9", "a@example.test", 5), milliseconds(100));
   EXPECT_EQ(t.record_failure("192.0.2.1", "b@example.test", 6), milliseconds(400));
 }
 
-TEST(AuthThrottle, TrackedKeysStayBounded) {
-  AuthThrottle t(small_limits());
+TEST(LoginThrottle, TrackedKeysStayBounded) {
+  LoginThrottle t(small_limits());
   for (int i = 0; i < 1000; ++i) (void)t.record_failure("10.0.0." + std::to_string(i), "u" + std::to_string(i), i);
   EXPECT_LE(t.tracked(), 100u);
   // The newest entries are the ones kept.
@@ -82,4 +82,4 @@ TEST(AuthThrottle, TrackedKeysStayBounded) {
 }
 
 }  // namespace
-}  // namespace roost::smtp
+}  // namespace roost

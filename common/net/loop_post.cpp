@@ -1,11 +1,11 @@
 // LoopPost: cross-thread hand-off to the loop.
-#include "pop3d/loop_post.h"
+#include "common/net/loop_post.h"
 
 #include <stdexcept>
 
-namespace roost::pop3 {
+namespace roost::net {
 
-LoopPost::LoopPost(net::Loop& loop) : shared_(std::make_shared<Shared>()) {
+LoopPost::LoopPost(Loop& loop) : shared_(std::make_shared<Shared>()) {
   int rc = handle_.open(this, [&](uv_async_t* a) { return uv_async_init(loop.get(), a, &LoopPost::on_async); });
   if (rc < 0) throw std::runtime_error("uv_async_init failed");  // start-up only
   shared_->async = handle_.get();
@@ -37,7 +37,7 @@ std::function<void(LoopPost::Task)> LoopPost::poster() const {
 }
 
 void LoopPost::on_async(uv_async_t* handle) {
-  auto* self = net::Handle<uv_async_t>::owner<LoopPost>(handle);
+  auto* self = Handle<uv_async_t>::owner<LoopPost>(handle);
   if (!self) return;
   std::deque<Task> tasks;
   {
@@ -45,8 +45,8 @@ void LoopPost::on_async(uv_async_t* handle) {
     tasks.swap(self->shared_->tasks);
   }
   for (auto& task : tasks) {
-    net::run_guarded("pop3.loop_post", task);
+    run_guarded("loop_post", task);
   }
 }
 
-}  // namespace roost::pop3
+}  // namespace roost::net

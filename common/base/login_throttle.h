@@ -1,8 +1,9 @@
-// Failed-login throttling for pop3d, per client IP and per account, without I/O: the glue asks before
-// verifying a password and reports each outcome; the clock is passed in. Each failure makes the next
-// answer wait longer; past a limit further logins are refused (-ERR [SYS/TEMP]) until the failures
-// age out. Same rules as smtpd's AuthThrottle (a shared one belongs in common/ once both settle).
+// Failed-login throttling shared by the daemons, per client IP and per account, without I/O: the glue
+// asks before verifying a password and reports each outcome; the clock is passed in. Each failure
+// makes the next answer wait longer; past a limit logins are refused (SMTP 421, POP3 -ERR [SYS/TEMP])
+// until the failures age out. The limits come from the [auth] failure keys of the config.
 #pragma once
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -10,7 +11,7 @@
 #include <string_view>
 #include <unordered_map>
 
-namespace roost::pop3 {
+namespace roost {
 
 struct ThrottleLimits {
   // The answer to the n-th failure waits base_delay * 2^(n-1), at most max_delay (n counts the
@@ -30,11 +31,12 @@ class LoginThrottle {
  public:
   explicit LoginThrottle(ThrottleLimits limits = {}) : limits_(limits) {}
 
-  // True when a login from `ip` for `account` must not even be tried.
+  // True when a login from `ip` for `account` must not even be tried: refuse it.
   bool locked_out(std::string_view ip, std::string_view account, std::int64_t now_ms) const;
   // Counts a failed login; returns how long to wait before answering it.
   std::chrono::milliseconds record_failure(std::string_view ip, std::string_view account, std::int64_t now_ms);
-  // A successful login clears the account's failures (not the IP's).
+  // A successful login clears the account's failures (the IP's stay: one valid account must not
+  // reset the count of an address guessing others).
   void record_success(std::string_view account);
 
   std::size_t tracked() const { return entries_.size(); }
@@ -45,6 +47,8 @@ class LoginThrottle {
     std::uint32_t failures = 0;
     std::int64_t last_ms = 0;
   };
+  static std::string ip_key(std::string_view ip);
+  static std::string account_key(std::string_view account);
   std::uint32_t failures(const std::string& key, std::int64_t now_ms) const;
   std::uint32_t bump(const std::string& key, std::int64_t now_ms);
   void make_room(std::int64_t now_ms);
@@ -53,4 +57,4 @@ class LoginThrottle {
   std::unordered_map<std::string, Entry> entries_;
 };
 
-}  // namespace roost::pop3
+}  // namespace roost

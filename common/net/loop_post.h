@@ -1,5 +1,5 @@
 // LoopPost: hands work from other threads (the store's writer, hashing and reader threads) to the
-// event loop with one uv_async_t. Kept inside pop3d/ until common/net grows a shared one.
+// event loop with one uv_async_t. Every daemon uses one to bring store results back to its loop.
 #pragma once
 #include <deque>
 #include <functional>
@@ -9,11 +9,12 @@
 #include "common/net/handle.h"
 #include "common/net/loop.h"
 
-namespace roost::pop3 {
+namespace roost::net {
 
 class LoopPost {
  public:
-  explicit LoopPost(net::Loop& loop);
+  // Throws std::runtime_error when the async handle cannot be created (start-up only).
+  explicit LoopPost(Loop& loop);
   // Closes the async handle; later posts are dropped.
   ~LoopPost();
   LoopPost(const LoopPost&) = delete;
@@ -39,7 +40,7 @@ class LoopPost {
   static void on_async(uv_async_t* handle);
 
   std::shared_ptr<Shared> shared_;
-  net::Handle<uv_async_t> handle_;
+  Handle<uv_async_t> handle_;
 };
 
-}  // namespace roost::pop3
+}  // namespace roost::net

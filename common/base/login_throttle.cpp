@@ -1,31 +1,31 @@
-// Failed-login throttling (see auth_throttle.h).
-#include "smtpd/auth_throttle.h"
+// Failed-login throttling (see login_throttle.h).
+#include "common/base/login_throttle.h"
 
 #include <algorithm>
 
-namespace roost::smtp {
+namespace roost {
 
-std::string AuthThrottle::ip_key(std::string_view ip) { return "ip:" + std::string(ip); }
+std::string LoginThrottle::ip_key(std::string_view ip) { return "ip:" + std::string(ip); }
 
-std::string AuthThrottle::account_key(std::string_view account) {
+std::string LoginThrottle::account_key(std::string_view account) {
   std::string key = "acct:";
   for (char c : account) key += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   return key;
 }
 
-std::uint32_t AuthThrottle::failures(const std::string& key, std::int64_t now_ms) const {
+std::uint32_t LoginThrottle::failures(const std::string& key, std::int64_t now_ms) const {
   auto it = entries_.find(key);
   if (it == entries_.end()) return 0;
   if (now_ms - it->second.last_ms >= limits_.window.count()) return 0;
   return it->second.failures;
 }
 
-bool AuthThrottle::locked_out(std::string_view ip, std::string_view account, std::int64_t now_ms) const {
+bool LoginThrottle::locked_out(std::string_view ip, std::string_view account, std::int64_t now_ms) const {
   if (failures(ip_key(ip), now_ms) >= limits_.max_failures_per_ip) return true;
   return !account.empty() && failures(account_key(account), now_ms) >= limits_.max_failures_per_account;
 }
 
-std::uint32_t AuthThrottle::bump(const std::string& key, std::int64_t now_ms) {
+std::uint32_t LoginThrottle::bump(const std::string& key, std::int64_t now_ms) {
   auto it = entries_.find(key);
   if (it == entries_.end()) {
     make_room(now_ms);
@@ -38,7 +38,7 @@ std::uint32_t AuthThrottle::bump(const std::string& key, std::int64_t now_ms) {
   return e.failures;
 }
 
-std::chrono::milliseconds AuthThrottle::record_failure(std::string_view ip, std::string_view account,
+std::chrono::milliseconds LoginThrottle::record_failure(std::string_view ip, std::string_view account,
                                                        std::int64_t now_ms) {
   std::uint32_t n = bump(ip_key(ip), now_ms);
   if (!account.empty()) n = std::max(n, bump(account_key(account), now_ms));
@@ -48,9 +48,9 @@ std::chrono::milliseconds AuthThrottle::record_failure(std::string_view ip, std:
   return std::chrono::milliseconds(std::min<std::int64_t>(delay, limits_.max_delay.count()));
 }
 
-void AuthThrottle::record_success(std::string_view account) { entries_.erase(account_key(account)); }
+void LoginThrottle::record_success(std::string_view account) { entries_.erase(account_key(account)); }
 
-void AuthThrottle::make_room(std::int64_t now_ms) {
+void LoginThrottle::make_room(std::int64_t now_ms) {
   if (entries_.size() < limits_.max_tracked) return;
   std::erase_if(entries_, [&](const auto& kv) { return now_ms - kv.second.last_ms >= limits_.window.count(); });
   while (entries_.size() >= limits_.max_tracked && !entries_.empty()) {
@@ -60,4 +60,4 @@ void AuthThrottle::make_room(std::int64_t now_ms) {
   }
 }
 
-}  // namespace roost::smtp
+}  // namespace roost
