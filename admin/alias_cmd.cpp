@@ -68,23 +68,12 @@ Status alias_add(const Cli& cli, const AliasArgs& args) {
 }
 
 Status alias_list(const Cli& cli, const AliasArgs& args) {
-  std::string domain;
-  if (!args.domain.empty()) {
-    auto d = normalize_domain_arg(args.domain);
-    if (!d) return fail(d.error());
-    domain = std::move(*d);
-  }
   auto session = Session::open(cli);
   if (!session) return fail(session.error());
   auto& s = **session;
-  if (!domain.empty()) {
-    if (auto found = store::find_domain(s.db(), domain); !found) {
-      if (found.error() == store::StoreError::not_found) {
-        return fail(fmt::format("there is no domain {}; see 'roostctl domain list'", domain));
-      }
-      return fail(s.describe(found.error()));
-    }
-  }
+  auto filter = s.domain_filter(args.domain);
+  if (!filter) return fail(filter.error());
+  const std::string& domain = *filter;
   auto aliases = store::list_aliases(s.db(), domain);
   if (!aliases) return fail(s.describe(aliases.error()));
   if (aliases->empty()) {

@@ -1,6 +1,7 @@
 // Loading the config and opening the store for a roostctl command, and the generic sentences for
 // store errors.
 #include "admin/session.h"
+#include "admin/arguments.h"
 #include "storage/options_from_settings.h"
 
 #include <sys/stat.h>
@@ -54,6 +55,19 @@ Result<std::unique_ptr<Session>> Session::open(const Cli& cli) {
   auto reader = (*store)->readers().acquire();
   if (!reader) return fail(describe_store_error(reader.error(), db_path));
   return std::unique_ptr<Session>(new Session(std::move(*settings), std::move(*store), std::move(*reader)));
+}
+
+Result<std::string> Session::domain_filter(std::string_view arg) {
+  if (arg.empty()) return std::string();
+  auto domain = normalize_domain_arg(arg);
+  if (!domain) return fail(domain.error());
+  if (auto found = store::find_domain(db(), *domain); !found) {
+    if (found.error() == store::StoreError::not_found) {
+      return fail(fmt::format("there is no domain {}; see 'roostctl domain list'", *domain));
+    }
+    return fail(describe(found.error()));
+  }
+  return domain;
 }
 
 std::string Session::describe(store::StoreError error) const {

@@ -46,6 +46,10 @@ class Session {
   // A sentence for an error the command did not expect (busy, io, corrupt...).
   std::string describe(store::StoreError error) const;
 
+  // The optional DOMAIN argument of the list commands: "" when not given, else the normalised name
+  // of a domain that exists (an error sentence when it does not).
+  Result<std::string> domain_filter(std::string_view arg);
+
  private:
   Session(Settings settings, std::unique_ptr<store::Store> store, store::ReaderPool::Lease reader)
       : settings_(std::move(settings)), store_(std::move(store)), reader_(std::move(reader)) {}
