@@ -10,10 +10,13 @@ void DotStuffer::feed(std::string_view chunk, std::string& out) {
     // RFC 1939 3: "If any line of the multi-line response begins with the termination octet, the line
     // is byte-stuffed by pre-pending the termination octet to that line of the response."
     if (at_line_start_ && c == '.') out += '.';
-    out += c;
     if (c == '\n') {
+      // A bare LF (possible in mail appended over IMAP; SMTP refuses it) goes out as CRLF, so that
+      // CRLF "." CRLF is the only end a client can see (RFC 1939 3). CRLF mail stays byte-exact.
+      out += last_was_cr_ ? "\n" : "\r\n";
       end_of_line();
     } else {
+      out += c;
       at_line_start_ = false;
       ++line_length_;
       last_was_cr_ = c == '\r';

@@ -15,7 +15,8 @@ class DotStuffer {
   // lines; nullopt sends everything.
   explicit DotStuffer(std::optional<std::uint64_t> body_lines = std::nullopt) : body_lines_left_(body_lines) {}
 
-  // Appends the stuffed form of `chunk` to `out`. Bytes after the TOP limit are ignored.
+  // Appends the stuffed form of `chunk` to `out` (a bare LF becomes CRLF). Bytes after the TOP limit
+  // are ignored.
   void feed(std::string_view chunk, std::string& out);
   // Appends CRLF when the last line was not terminated, then the terminating ".\r\n".
   void finish(std::string& out);

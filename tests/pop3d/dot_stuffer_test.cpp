@@ -54,7 +54,16 @@ TEST(Pop3DotStuffer, MessageBytesOtherwisePassUnchanged) {
   for (int i = 1; i < 256; ++i) binary += static_cast<char>(i);
   binary += "\r\n";
   std::string out = stuff_whole(binary);
-  EXPECT_EQ(out, binary + ".\r\n");
+  std::string expected = binary;
+  expected.replace(expected.find("\t\n"), 2, "\t\r\n");  // the one bare LF goes out as CRLF
+  EXPECT_EQ(out, expected + ".\r\n");
+}
+
+TEST(Pop3DotStuffer, BareLfGoesOutAsCrlfSoOnlyTheRealEndLooksLikeOne) {
+  // Found by the fuzz target: "..\n" then ".\r\n" would end with LF "." CRLF, which a client
+  // waiting for CRLF "." CRLF never sees.
+  EXPECT_EQ(stuff_whole("A: 1\n\n.\nx\r\n"), "A: 1\r\n\r\n..\r\nx\r\n.\r\n");
+  expect_split_invariant("A: 1\n\n.\nx\r\n\n.\n");
 }
 
 TEST(Pop3DotStuffer, StuffingWorksAcrossEveryChunkBoundary) {

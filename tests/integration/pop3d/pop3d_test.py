@@ -8,6 +8,7 @@ import os
 import poplib
 import shutil
 import socket
+import sqlite3
 import ssl
 import stat
 import subprocess
@@ -346,6 +347,37 @@ class Pop3dTest(unittest.TestCase):
         time.sleep(0.5)  # a client that reads late: the server waits on backpressure
         self.assertEqual(r.multiline(), stuffed(big))
         self.assertEqual(r.line(), b"+OK")  # the pipelined NOOP comes after the message
+
+    def seen_flags(self, d):
+        """uid -> whether \\Seen is set, read from the store as IMAP would see it."""
+        db = sqlite3.connect("file:%s?mode=ro" % os.path.join(d.data, "roost.db"), uri=True)
+        try:
+            rows = db.execute("SELECT m.uid, m.flags FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id "
+                              "WHERE b.name = 'INBOX' ORDER BY m.uid").fetchall()
+        finally:
+            db.close()
+        return {uid: bool(flags & 1) for uid, flags in rows}
+
+    def test_mark_seen_off_by_default(self):
+        d = Daemon(self)
+        uids = d.deliver(message(1), message(2))
+        p = d.login()
+        p.retr(1)
+        p.top(2, 0)
+        p.quit()
+        self.assertEqual(self.seen_flags(d), {uids[0]: False, uids[1]: False})
+
+    def test_mark_seen_on_retr_when_configured(self):
+        d = Daemon(self, pop3d_extra="mark_seen = true\n")
+        uids = d.deliver(message(1), message(2), message(3))
+        p = d.login()
+        p.retr(2)
+        p.top(3, 0)  # TOP is not a retrieval: no \Seen
+        p.quit()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not self.seen_flags(d)[uids[1]]:
+            time.sleep(0.05)
+        self.assertEqual(self.seen_flags(d), {uids[0]: False, uids[1]: True, uids[2]: False})
 
     def test_dele_quit_expunges(self):
         d = Daemon(self)
