@@ -7,14 +7,15 @@
 #   ROOST_DATA_DIR       where the data, the certificate and roost.toml go (default: .quickstart/ in
 #                        the checkout, ignored by git). An existing one is reused.
 #   ROOST_DEMO_PASSWORD  the password of demo@example.test (default: a random one, printed)
-#   --no-build           use the existing build in build/
+#   ROOST_BUILD_DIR      the build directory (default: build/ in the checkout)
+#   --no-build           use the existing build
 #
 # Ports (loopback only): SMTP 2525, submission 2587, submissions 2465; IMAP 2143, IMAPS 2993,
 # POP3 2110, POP3S 2995 (IMAP once roost-imapd exists).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build_dir="$repo/build"
+build_dir=${ROOST_BUILD_DIR:-$repo/build}
 data_root=${ROOST_DATA_DIR:-$repo/.quickstart}
 hostname=mail.example.test
 domain=example.test
@@ -24,7 +25,7 @@ build=1
 for arg in "$@"; do
   case "$arg" in
     --no-build) build=0 ;;
-    -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "quickstart: unknown argument $arg (try --help)" >&2; exit 2 ;;
   esac
 done
