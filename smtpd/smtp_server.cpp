@@ -146,6 +146,7 @@ class SmtpConnection final : public net::ConnectionHandler {
   void pump(Connection& conn) {
     if (closed_ || !session_) return;
     if (std::string out = session_->take_output(); !out.empty()) conn.write(out);
+    log_refused_transactions(conn);
     while (auto request = session_->next_request()) {
       serve(conn, std::move(*request));
       if (closed_) return;
@@ -324,6 +325,32 @@ class SmtpConnection final : public net::ConnectionHandler {
   }
 
   // ---- Delivery ----
+
+  // The one line per transaction for those the session refused at the end of the message; a message
+  // that reached the store gets its line in deliver(). The same keys, with no queue id.
+  void log_refused_transactions(Connection& conn) {
+    for (const TransactionSummary& t : session_->take_finished_transactions()) {
+      std::string recipients;
+      for (const auto& rcpt : t.recipients) {
+        if (!recipients.empty()) recipients += ',';
+        recipients += rcpt.to_string();
+      }
+      log::info(conn.id(), "smtp.message")
+          .kv("queue_id", "")
+          .kv("client", ip_)
+          .kv("tls", conn.tls_active() ? conn.tls_version() : std::string("no"))
+          .kv("user", account_)
+          .kv("from", t.sender.to_string())
+          .kv("to", recipients)
+          .kv("size", t.size)
+          .kv("local", 0)
+          .kv("queued", 0)
+          .kv("result", "refused")
+          .kv("code", t.code)
+          .kv("enhanced", t.enhanced)
+          .kv("reason", t.reason);
+    }
+  }
 
   void deliver(Connection& conn, std::uint64_t id, Deliver request) {
     Envelope& env = request.envelope;

@@ -166,6 +166,18 @@ struct DeliverResult {
 
 using Outcome = std::variant<AuthResult, RecipientResult, SenderResult, DeliverResult>;
 
+// A transaction the session refused by itself at the end of the message (bare CR/LF, size overrun,
+// mail loop, From: not owned, ...), for the glue's one log line per transaction. A message that
+// reaches Deliver is not summarised here: the glue logs it with its delivery result.
+struct TransactionSummary {
+  mail::Address sender;
+  std::vector<mail::Address> recipients;
+  std::uint64_t size = 0;  // message bytes received (counting those past the limit)
+  int code = 0;            // the reply the client got
+  std::string enhanced;    // its enhanced status code
+  std::string reason;      // a short name: "bare_line_ending", "too_big", "mail_loop", ...
+};
+
 class Session {
  public:
   // The greeting (220) is in the output at once. With implicit TLS (submissions) pass `tls`.
@@ -199,6 +211,10 @@ class Session {
   bool wants_input() const;
   bool tls_active() const { return tls_.has_value(); }
   bool authenticated() const { return !account_.empty(); }
+  // The transactions refused at the end of their message since the last call, oldest first
+  // (pipelining can end several between two calls); empties the list. Open transactions and those
+  // handed out as Deliver never appear.
+  std::vector<TransactionSummary> take_finished_transactions();
 
  private:
   // Where the SMTP dialogue is (OpenSMTPD-style named states).
@@ -245,6 +261,8 @@ class Session {
   void skip_chunk(std::uint64_t size, Reply r);
   void check_next_header_sender();
   void deliver();
+  // Refuses the message of the current transaction with `r`, records its summary and ends it.
+  void refuse_message(const Reply& r, std::string_view reason, std::uint64_t size);
 
   void on_auth_result(const AuthResult& r);
   void on_recipient_result(const RecipientResult& r);
@@ -272,6 +290,7 @@ class Session {
   std::string account_;    // authenticated account
   std::string auth_user_;  // the user name of the AUTH being verified
   std::unique_ptr<Transaction> tx_;
+  std::vector<TransactionSummary> finished_;  // refused transactions not yet taken
   std::unique_ptr<DataReceiver> data_;
   std::optional<sasl::SaslServer> sasl_;
   // BDAT chunk being read: bytes left, whether they are kept, and the reply once read.

@@ -142,11 +142,12 @@ void Session::on_sender_result(const SenderResult& r) {
   }
   // RFC 5321 4.3.2 lists 550 (not 553) among the replies to the end of DATA.
   if (r.verdict == SenderVerdict::not_owned) {
-    reject(reply(550, "5.7.1", "From: header address not owned by the authenticated user"));
+    refuse_message(reply(550, "5.7.1", "From: header address not owned by the authenticated user"), "from_not_owned",
+                   tx_->message.size());
   } else {
-    send(server_reply(451, "4.3.0", "Temporary failure, try again later"));
+    refuse_message(server_reply(451, "4.3.0", "Temporary failure, try again later"), "sender_check_failed",
+                   tx_->message.size());
   }
-  reset_transaction();
 }
 
 void Session::do_data(const Command& cmd) {
@@ -210,8 +211,7 @@ void Session::on_bdat_chunk_done() {
   MessageBuffer& buffer = *tx_->chunks;
   if (buffer.overflow()) {
     // RFC 3030 2: a failed chunk fails the transaction; later chunks meet "Need MAIL command".
-    reject(size_exceeded());
-    reset_transaction();
+    refuse_message(size_exceeded(), "too_big", buffer.received());
     return;
   }
   if (!chunk_last_) {
@@ -229,22 +229,20 @@ void Session::finish_message(MessageBuffer& message, bool bare_line_ending) {
   input_ = Input::command;
   if (message.overflow()) {
     // Remembered during the data and answered at its end, so the dialogue stays in step.
-    reject(size_exceeded());
-    reset_transaction();
+    refuse_message(size_exceeded(), "too_big", message.received());
     return;
   }
   if (bare_line_ending) {
     // RFC 5321 2.3.8 and 4.1.1.4: see the policy comment in smtp_session.cpp.
-    reject(reply(554, "5.6.0", "Message contains bare CR or LF; lines must end with CRLF"));
-    reset_transaction();
+    refuse_message(reply(554, "5.6.0", "Message contains bare CR or LF; lines must end with CRLF"), "bare_line_ending",
+                   message.received());
     return;
   }
   tx_->message = std::move(message.text());
   HeaderFacts facts = inspect_headers(tx_->message);
   if (facts.received_count >= config_.limits.max_received_fields) {
     // RFC 5321 6.3: too many Received fields means a mail loop.
-    reject(reply(554, "5.4.6", "Too many hops, mail loop suspected"));
-    reset_transaction();
+    refuse_message(reply(554, "5.4.6", "Too many hops, mail loop suspected"), "mail_loop", tx_->message.size());
     return;
   }
   tx_->has_message_id = facts.has_message_id;
@@ -256,22 +254,37 @@ void Session::finish_message(MessageBuffer& message, bool bare_line_ending) {
   // Submission: exactly one From: field (RFC 5322 3.6), and each of its addresses must belong to
   // the authenticated account, checked like MAIL FROM.
   if (facts.from_fields != 1 || facts.from_unparsable || facts.from_addresses.empty()) {
-    reject(reply(550, "5.6.0", "Message must have exactly one From: field with an address"));
-    reset_transaction();
+    refuse_message(reply(550, "5.6.0", "Message must have exactly one From: field with an address"), "bad_from",
+                   tx_->message.size());
     return;
   }
   const std::string sender_key = tx_->mail.sender.lookup_key();
   for (const auto& text : facts.from_addresses) {
     auto address = mail::parse_mailbox(text, mail::ParseOptions{true});
     if (!address) {
-      reject(reply(550, "5.6.0", "Bad address in the From: field"));
-      reset_transaction();
+      refuse_message(reply(550, "5.6.0", "Bad address in the From: field"), "bad_from", tx_->message.size());
       return;
     }
     if (address->lookup_key() != sender_key) tx_->header_senders.push_back(std::move(*address));
   }
   check_next_header_sender();
 }
+
+void Session::refuse_message(const Reply& r, std::string_view reason, std::uint64_t size) {
+  TransactionSummary summary;
+  summary.sender = tx_->mail.sender;
+  for (const auto& rcpt : tx_->recipients) summary.recipients.push_back(rcpt.address);
+  summary.size = size;
+  summary.code = r.code;
+  summary.enhanced = r.enhanced;
+  summary.reason = std::string(reason);
+  finished_.push_back(std::move(summary));
+  // reject() may close the session (too many errors), which drops the transaction: summary first.
+  reject(r);
+  reset_transaction();
+}
+
+std::vector<TransactionSummary> Session::take_finished_transactions() { return std::exchange(finished_, {}); }
 
 void Session::check_next_header_sender() {
   if (tx_->next_header_sender < tx_->header_senders.size()) {

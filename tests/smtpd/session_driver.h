@@ -38,6 +38,7 @@ struct Transcript {
   bool closed = false;
   std::vector<std::string> log;
   std::vector<Deliver> delivered;
+  std::vector<TransactionSummary> finished;  // refused transactions, taken after every step of input
 };
 
 inline SessionConfig mx_config();
@@ -173,6 +174,7 @@ inline Transcript run_script(const SessionConfig& config, const std::vector<std:
       Outcome outcome = fake.answer(*request);
       session.complete(id, std::move(outcome));
     }
+    for (auto& summary : session.take_finished_transactions()) t.finished.push_back(std::move(summary));
   };
   for (const auto& step : steps) {
     if (bytewise) {
@@ -209,6 +211,17 @@ inline Transcript run_both(const SessionConfig& config, const std::vector<std::s
   EXPECT_EQ(whole.delivered.size(), bytes.delivered.size());
   for (std::size_t i = 0; i < whole.delivered.size() && i < bytes.delivered.size(); ++i) {
     EXPECT_EQ(whole.delivered[i].message, bytes.delivered[i].message);
+  }
+  EXPECT_EQ(whole.finished.size(), bytes.finished.size());
+  for (std::size_t i = 0; i < whole.finished.size() && i < bytes.finished.size(); ++i) {
+    const TransactionSummary& a = whole.finished[i];
+    const TransactionSummary& b = bytes.finished[i];
+    EXPECT_EQ(a.sender.to_string(), b.sender.to_string());
+    EXPECT_EQ(a.recipients.size(), b.recipients.size());
+    EXPECT_EQ(a.size, b.size);
+    EXPECT_EQ(a.code, b.code);
+    EXPECT_EQ(a.enhanced, b.enhanced);
+    EXPECT_EQ(a.reason, b.reason);
   }
   return whole;
 }

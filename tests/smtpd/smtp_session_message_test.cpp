@@ -171,6 +171,69 @@ TEST(SmtpSession, SizeOverrunDuringBdatFailsTheTransactionAndStaysInStep) {
   EXPECT_TRUE(t.delivered.empty());
 }
 
+// One log line per transaction: the session summarises each message it refuses by itself.
+void expect_refusal(const Transcript& t, int code, const std::string& enhanced, const std::string& reason) {
+  ASSERT_EQ(t.finished.size(), 1u) << t.output;
+  const TransactionSummary& s = t.finished.front();
+  EXPECT_EQ(s.code, code);
+  EXPECT_EQ(s.enhanced, enhanced);
+  EXPECT_EQ(s.reason, reason);
+  EXPECT_EQ(s.sender.to_string(), "sender@remote.example");
+  ASSERT_EQ(s.recipients.size(), 1u);
+  EXPECT_EQ(s.recipients.front().to_string(), "bob@example.org");
+}
+
+TEST(SmtpSession, SmuggledMessageLeavesOneRefusedSummary) {
+  Transcript t = run_both(mx_config(), {kEhlo + kMail + kRcpt + "DATA\r\nSubject: one\r\n\r\nfirst\n.\n"
+                                        "MAIL FROM:<evil@evil.example>\r\nRCPT TO:<alice@example.org>\r\nDATA\r\n"
+                                        "second\r\n.\r\nNOOP\r\n"});
+  expect_refusal(t, 554, "5.6.0", "bare_line_ending");
+}
+
+TEST(SmtpSession, OversizeMessageLeavesOneRefusedSummaryWithTheBytesReceived) {
+  SessionConfig c = mx_config();
+  c.limits.max_message_size = 100;
+  Transcript t = run_both(c, {kEhlo + kMail + kRcpt + "DATA\r\n" + std::string(300, 'x') + "\r\n.\r\nNOOP\r\n"});
+  expect_refusal(t, 552, "5.3.4", "too_big");
+  EXPECT_GT(t.finished.front().size, 100u);
+}
+
+TEST(SmtpSession, OversizeBdatLeavesOneRefusedSummary) {
+  SessionConfig c = mx_config();
+  c.limits.max_message_size = 100;
+  Transcript t = run_both(c, {kEhlo + kMail + kRcpt + "BDAT 80\r\n" + std::string(80, 'a') + "BDAT 80\r\n" +
+                              std::string(80, 'b') + "BDAT 10 LAST\r\n" + std::string(10, 'c') + "NOOP\r\n"});
+  expect_refusal(t, 552, "5.3.4", "too_big");
+}
+
+TEST(SmtpSession, MailLoopLeavesOneRefusedSummary) {
+  SessionConfig c = mx_config();
+  c.limits.max_received_fields = 3;
+  std::string received;
+  for (int i = 0; i < 3; ++i) received += "Received: from a by b; Mon, 23 Nov 2026 14:22:07 +0100\r\n";
+  Transcript t = run_both(c, {kEhlo + kMail + kRcpt + "DATA\r\n" + received + "Subject: x\r\n\r\nbody\r\n.\r\n"});
+  expect_replies(t, {"220", "250", "250 2.1.0", "250 2.1.5", "354", "554 5.4.6"});
+  expect_refusal(t, 554, "5.4.6", "mail_loop");
+}
+
+TEST(SmtpSession, OpenOrDeliveredTransactionsLeaveNoSummary) {
+  // Still open: the message has not ended.
+  Transcript open = run_both(mx_config(), {kEhlo + kMail + kRcpt + "DATA\r\nSubject: x\r\n\r\nbody\r\n"});
+  EXPECT_TRUE(open.finished.empty());
+  // Delivered: the glue logs it with the store's result.
+  Transcript delivered = run_both(mx_config(), {kEhlo + kMail + kRcpt + "DATA\r\nSubject: x\r\n\r\nbody\r\n.\r\n"});
+  EXPECT_EQ(delivered.delivered.size(), 1u);
+  EXPECT_TRUE(delivered.finished.empty());
+}
+
+TEST(SmtpSession, PipelinedRefusalsLeaveOneSummaryEach) {
+  Transcript t = run_both(mx_config(), {kEhlo + kMail + kRcpt + "DATA\r\na\nb\r\n.\r\n" + kMail + kRcpt +
+                                        "DATA\r\nc\rd\r\n.\r\n"});
+  ASSERT_EQ(t.finished.size(), 2u) << t.output;
+  EXPECT_EQ(t.finished[0].code, 554);
+  EXPECT_EQ(t.finished[1].code, 554);
+}
+
 TEST(SmtpSession, HugeBdatChunkIsCountedNotAllocated) {
   SessionConfig c = mx_config();
   c.limits.max_message_size = 100;

@@ -572,12 +572,28 @@ class SmtpdTest(unittest.TestCase):
         s = self.roost.submit()
         s.sendmail(DEMO, [OTHER], message(sender=DEMO, to=OTHER))
         s.quit()
+        # A message the session refuses by itself (bare LF smuggling) leaves its line too.
+        c = self.roost.raw()
+        c.reply()
+        c.cmd("EHLO client.test")
+        self.assertEqual(c.cmd("MAIL FROM:<a@remote.test>")[0], 250)
+        self.assertEqual(c.cmd("RCPT TO:<demo@example.test>")[0], 250)
+        self.assertEqual(c.cmd("DATA")[0], 354)
+        c.send(b"Subject: first\r\n\r\nfirst\n.\nMAIL FROM:<b@remote.test>\r\n\r\n.\r\n")
+        self.assertEqual(c.reply()[0], 554)
+        self.assertEqual(c.cmd("QUIT")[0], 221)
         self.roost.stop()
         lines = [l for l in self.roost.log_text().splitlines() if "msg=smtp.message" in l]
-        self.assertEqual(len(lines), 1)
+        self.assertEqual(len(lines), 2, lines)
+        stored = [l for l in lines if "result=stored" in l]
+        refused = [l for l in lines if "result=refused" in l]
+        self.assertEqual((len(stored), len(refused)), (1, 1), lines)
         for key in ["queue_id=", "client=127.0.0.1", "tls=TLSv1", "user=demo@example.test", "from=demo@example.test",
                     "to=other@example.test", "size=", "result=stored"]:
-            self.assertIn(key, lines[0])
+            self.assertIn(key, stored[0])
+        for key in ["client=127.0.0.1", "tls=no", "from=a@remote.test", "to=demo@example.test", "size=",
+                    "result=refused", "code=554", "enhanced=5.6.0", "reason=bare_line_ending"]:
+            self.assertIn(key, refused[0])
         self.assertNotIn(DEMO_PASSWORD, self.roost.log_text())
 
     def test_swaks_pipelining_auth_and_attachment(self):
