@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "storage/mailboxes.h"
+#include "storage/message_parse.h"
 #include "storage/quota.h"
 #include "storage/try.h"
 
@@ -130,19 +132,36 @@ StoreResult<Allocation> allocate(WriteCtx& w, std::int64_t mailbox_id, std::uint
   return a;
 }
 
-StoreResult<std::int64_t> insert_blob(WriteCtx& w, std::string_view bytes) {
+// The blob holds prefix + bytes. With a prefix, the row gets a zero-filled value of the full size and
+// both pieces are written into it, so the message is never copied to join them.
+StoreResult<std::int64_t> insert_blob(WriteCtx& w, std::string_view bytes, std::string_view prefix = {}) {
+  auto size = static_cast<std::int64_t>(prefix.size() + bytes.size());
   ROOST_TRY_ASSIGN(q, w.db.query("INSERT INTO blobs (size, created, data) VALUES (?1, ?2, ?3)"));
-  q->bind(1, static_cast<std::int64_t>(bytes.size())).bind(2, w.now()).bind_static_blob(3, bytes);
+  q->bind(1, size).bind(2, w.now());
+  if (prefix.empty()) q->bind_static_blob(3, bytes);
+  else q->bind_zeroblob(3, size);
   ROOST_TRY(q->run());
-  return w.db.last_insert_rowid();
+  std::int64_t blob_id = w.db.last_insert_rowid();
+  if (prefix.empty()) return blob_id;
+  sqlite3_blob* blob = nullptr;
+  int rc = sqlite3_blob_open(w.db.raw(), "main", "blobs", "data", blob_id, 1, &blob);
+  if (rc == SQLITE_OK) rc = sqlite3_blob_write(blob, prefix.data(), static_cast<int>(prefix.size()), 0);
+  if (rc == SQLITE_OK && !bytes.empty()) {
+    rc = sqlite3_blob_write(blob, bytes.data(), static_cast<int>(bytes.size()), static_cast<int>(prefix.size()));
+  }
+  sqlite3_blob_close(blob);
+  if (rc != SQLITE_OK) return fail(error_from_sqlite(rc));
+  return blob_id;
 }
 
-// A blob nobody references (every delivery target refused) is removed at once.
-StoreResult<bool> drop_if_unreferenced(WriteCtx& w, std::int64_t blob_id) {
-  ROOST_TRY_ASSIGN(q, w.db.query("DELETE FROM blobs WHERE id = ?1 AND refs <= 0"));
-  q->bind(1, blob_id);
-  ROOST_TRY(q->run());
-  return w.db.changes() > 0;
+// A blob and its message_parts row, from the parse of the bytes without the prefix.
+StoreResult<std::int64_t> insert_parsed_blob(WriteCtx& w, std::string_view bytes, const mail::ParsedMessage& parsed,
+                                             std::string_view prefix = {}) {
+  ROOST_TRY_ASSIGN(blob_id, insert_blob(w, bytes, prefix));
+  MessageParts parts = prefix.empty() ? encode_parts(parsed, blob_id)
+                                      : encode_parts(with_prefix(parsed, prefix.size()), blob_id);
+  ROOST_TRY(set_message_parts(w, parts));
+  return blob_id;
 }
 
 StoreResult<void> insert_message(WriteCtx& w, std::int64_t mailbox_id, std::uint32_t uid, std::int64_t modseq,
@@ -236,10 +255,21 @@ bool valid_keyword(std::string_view keyword) {
 }
 
 StoreResult<DeliveryResult> deliver(WriteCtx& w, const Delivery& d) {
-  auto size = static_cast<std::int64_t>(d.bytes.size());
   std::int64_t internal_date = d.internal_date ? d.internal_date : w.now();
+  std::optional<mail::ParsedMessage> own_parse;
+  if (!d.parsed) own_parse = parse_for_store(d.bytes);
+  const mail::ParsedMessage& parsed = d.parsed ? *d.parsed : *own_parse;
+
+  // One blob per distinct prefix, made when the first target that needs it is accepted.
+  std::map<std::string, std::int64_t> blobs;
+  auto blob_for = [&](const std::string& prefix) -> StoreResult<std::int64_t> {
+    if (auto it = blobs.find(prefix); it != blobs.end()) return it->second;
+    ROOST_TRY_ASSIGN(id, insert_parsed_blob(w, d.bytes, parsed, prefix));
+    blobs.emplace(prefix, id);
+    return id;
+  };
+
   DeliveryResult result;
-  ROOST_TRY_ASSIGN(blob_id, insert_blob(w, d.bytes));
   for (const auto& target : d.local) {
     TargetOutcome outcome;
     if (auto c = check_flags(target.flags); !c.ok()) {
@@ -263,6 +293,7 @@ StoreResult<DeliveryResult> deliver(WriteCtx& w, const Delivery& d) {
       }
       mailbox_id = inbox->id;
     }
+    auto size = static_cast<std::int64_t>(target.prefix.size() + d.bytes.size());
     if (auto charged = charge_quota(w, target.account_id, size, true); !charged.ok()) {
       if (charged.error() != StoreError::over_quota && charged.error() != StoreError::account_disabled &&
           charged.error() != StoreError::not_found) {
@@ -272,32 +303,38 @@ StoreResult<DeliveryResult> deliver(WriteCtx& w, const Delivery& d) {
       result.local.push_back(outcome);
       continue;
     }
+    ROOST_TRY_ASSIGN(blob_id, blob_for(target.prefix));
+    if (result.blob_id == 0) result.blob_id = blob_id;
     ROOST_TRY_ASSIGN(alloc, allocate(w, mailbox_id, 1));
     ROOST_TRY(insert_message(w, mailbox_id, alloc.first_uid, alloc.modseq, blob_id, target.flags, internal_date, size));
     outcome.mailbox_id = mailbox_id;
     outcome.uid = alloc.first_uid;
     result.local.push_back(outcome);
   }
-  for (const auto& target : d.outbound) {
-    ROOST_TRY_ASSIGN(q, w.db.query("INSERT INTO queue (blob_id, sender, recipient, created, next_attempt) "
-                                   "VALUES (?1, ?2, ?3, ?4, ?4)"));
-    q->bind(1, blob_id).bind(2, d.sender).bind(3, target.recipient).bind(4, w.now());
-    ROOST_TRY(q->run());
-    result.queue_ids.push_back(w.db.last_insert_rowid());
+  if (!d.outbound.empty()) {
+    ROOST_TRY_ASSIGN(blob_id, blob_for(std::string()));
+    if (result.blob_id == 0) result.blob_id = blob_id;
+    for (const auto& target : d.outbound) {
+      ROOST_TRY_ASSIGN(q, w.db.query("INSERT INTO queue (blob_id, sender, recipient, created, next_attempt) "
+                                     "VALUES (?1, ?2, ?3, ?4, ?4)"));
+      q->bind(1, blob_id).bind(2, d.sender).bind(3, target.recipient).bind(4, w.now());
+      ROOST_TRY(q->run());
+      result.queue_ids.push_back(w.db.last_insert_rowid());
+    }
   }
-  ROOST_TRY_ASSIGN(dropped, drop_if_unreferenced(w, blob_id));
-  result.blob_id = dropped ? 0 : blob_id;
   return result;
 }
 
 StoreResult<AppendResult> append(WriteCtx& w, std::int64_t mailbox_id, std::string_view bytes, const Flags& flags,
-                                 std::int64_t internal_date) {
+                                 std::int64_t internal_date, const mail::ParsedMessage* parsed) {
   ROOST_TRY(check_flags(flags));
   ROOST_TRY_ASSIGN(mailbox, get_mailbox(w.db, mailbox_id));
   if (mailbox.noselect) return fail(StoreError::invalid);
   auto size = static_cast<std::int64_t>(bytes.size());
   ROOST_TRY(charge_quota(w, mailbox.account_id, size));
-  ROOST_TRY_ASSIGN(blob_id, insert_blob(w, bytes));
+  std::optional<mail::ParsedMessage> own_parse;
+  if (!parsed) own_parse = parse_for_store(bytes);
+  ROOST_TRY_ASSIGN(blob_id, insert_parsed_blob(w, bytes, parsed ? *parsed : *own_parse));
   ROOST_TRY_ASSIGN(alloc, allocate(w, mailbox_id, 1));
   ROOST_TRY(insert_message(w, mailbox_id, alloc.first_uid, alloc.modseq, blob_id, flags,
                            internal_date ? internal_date : w.now(), size));

@@ -17,6 +17,10 @@
 
 struct sqlite3_blob;
 
+namespace roost::mail {
+struct ParsedMessage;
+}
+
 namespace roost::store {
 
 // System flags as bits (RFC 9051 2.3.2). \Recent is not stored (IMAP4rev2 dropped it).
@@ -62,12 +66,18 @@ struct LocalTarget {
   std::int64_t account_id = 0;
   std::string mailbox;  // empty = INBOX; a missing mailbox also falls back to INBOX
   Flags flags;
+  // Header fields this copy gets in front of the bytes (Return-Path, Delivered-To: RFC 5321 4.4),
+  // each ending in CRLF. Copies with the same prefix share one blob.
+  std::string prefix;
 };
 struct OutboundTarget {
   std::string recipient;
 };
 struct Delivery {
   std::string_view bytes;        // the raw message; must stay alive until the write completes
+  // The parse of `bytes` (storage/message_parse.h) when the caller made it off the writer thread;
+  // null: deliver() parses. Must stay alive until the write completes.
+  const mail::ParsedMessage* parsed = nullptr;
   std::int64_t internal_date = 0;  // 0 = now
   std::vector<LocalTarget> local;
   std::string sender;            // envelope sender for the queue ("" = null sender)
@@ -79,7 +89,9 @@ struct TargetOutcome {
   std::uint32_t uid = 0;
 };
 struct DeliveryResult {
-  std::int64_t blob_id = 0;               // 0 when nothing referenced it (every target refused)
+  // The blob of the first copy stored (local copies with different prefixes have blobs of their
+  // own); 0 when every target was refused.
+  std::int64_t blob_id = 0;
   std::vector<TargetOutcome> local;       // one per Delivery::local, same order
   std::vector<std::int64_t> queue_ids;    // one per Delivery::outbound, same order
 };
@@ -96,8 +108,10 @@ struct AppendResult {
 };
 // over_quota when the account's quota would be exceeded; not_found for an unknown mailbox; invalid
 // for a \Noselect mailbox.
+// The message_parts row is written too: from `parsed` when given (the parse of `bytes`), else by
+// parsing here.
 StoreResult<AppendResult> append(WriteCtx& w, std::int64_t mailbox_id, std::string_view bytes, const Flags& flags,
-                                 std::int64_t internal_date = 0);
+                                 std::int64_t internal_date = 0, const mail::ParsedMessage* parsed = nullptr);
 
 struct CopyResult {
   std::uint32_t uidvalidity = 0;       // of the destination
@@ -158,7 +172,8 @@ class BlobStream {
 // Convenience for small messages and tests: the whole blob.
 StoreResult<std::string> read_blob(Db& db, std::int64_t blob_id);
 
-// --- data parsed at delivery (migration 2), filled by the IMAP code; opaque bytes to the store.
+// --- data parsed at delivery (migration 2): deliver() and append() write it (storage/message_parse.h);
+// imapd reads it and re-parses rows of another parser_version.
 struct MessageParts {
   std::int64_t blob_id = 0;
   int parser_version = 0;      // lets imapd re-parse after a parser change

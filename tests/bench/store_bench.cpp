@@ -125,7 +125,7 @@ CaseResult run_case(const std::string& base_dir, int writers, std::size_t size, 
         while (!stop.load(std::memory_order_relaxed)) {
           Delivery d;
           d.bytes = message;
-          d.local = {{accounts[static_cast<std::size_t>(t)], "", {}}};
+          d.local = {{accounts[static_cast<std::size_t>(t)], "", {}, ""}};
           auto r = store.deliver_sync(d);
           if (!r.ok() || r->local[0].error) std::abort();
           delivered.fetch_add(1, std::memory_order_relaxed);

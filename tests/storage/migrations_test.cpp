@@ -46,9 +46,18 @@ TEST_F(MigrationsTest, VersionOneDatabaseIsUpgradedInPlaceKeepingData) {
     ASSERT_TRUE(account.ok());
     auto inbox = find_mailbox(**db, *account, "INBOX");
     ASSERT_TRUE(inbox.ok());
-    auto appended = append(w, inbox->id, "Subject: old\r\n\r\nbody\r\n", {});
-    ASSERT_TRUE(appended.ok());
-    blob_id = appended->blob_id;
+    // A message as version 1 stored it (append() now also writes message_parts, which v1 lacks).
+    const std::string old_message = "Subject: old\r\n\r\nbody\r\n";
+    auto blob = (*db)->query("INSERT INTO blobs (size, created, data) VALUES (?1, 0, ?2)");
+    ASSERT_TRUE(blob.ok());
+    (*blob)->bind(1, static_cast<std::int64_t>(old_message.size())).bind_blob(2, old_message);
+    ASSERT_TRUE((*blob)->run().ok());
+    blob_id = (*db)->last_insert_rowid();
+    auto message = (*db)->query("INSERT INTO messages (mailbox_id, uid, modseq, blob_id, flags, keywords, "
+                                "internal_date, size) VALUES (?1, 1, 1, ?2, 0, '', 0, ?3)");
+    ASSERT_TRUE(message.ok());
+    (*message)->bind(1, inbox->id).bind(2, blob_id).bind(3, static_cast<std::int64_t>(old_message.size()));
+    ASSERT_TRUE((*message)->run().ok());
     ASSERT_TRUE(txn->commit().ok());
     // message_parts does not exist yet.
     EXPECT_FALSE((*db)->prepare("SELECT * FROM message_parts").ok());

@@ -68,7 +68,7 @@ TEST_F(QuotaTest, ExactAfterThousandConcurrentDeliveries) {
       for (int i = 0; i < kDeliveries / kThreads; ++i) {
         Delivery d;
         d.bytes = bytes;
-        d.local = {{limited, "", {}}, {unlimited, "", {}}};
+        d.local = {{limited, "", {}, ""}, {unlimited, "", {}, ""}};
         auto r = store_->deliver_sync(d);
         if (!r.ok() || r->local[1].error) {
           ++failed;

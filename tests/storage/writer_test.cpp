@@ -109,7 +109,7 @@ int deliver_in_child(const StoreOptions& options, std::int64_t account, int coun
     Delivery d;
     d.bytes = bytes;
     d.internal_date = tag * 100000 + i + 1;
-    d.local = {{account, "", {}}};
+    d.local = {{account, "", {}, ""}};
     auto r = (*store)->deliver_sync(d);
     if (!r.ok() || r->local[0].error) return 3;
   }
@@ -170,7 +170,7 @@ TEST_F(WriterTest, SigkillLosesNoWriteReportedCommitted) {
           Delivery d;
           d.bytes = bytes;
           d.internal_date = n;
-          d.local = {{id, "", {}}};
+          d.local = {{id, "", {}, ""}};
           auto r = (*store)->deliver_sync(d);
           if (!r.ok() || r->local[0].error) _exit(3);
           if (write(fds[1], &n, sizeof n) != sizeof n) _exit(4);

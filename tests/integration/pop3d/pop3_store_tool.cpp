@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
       std::string bytes = buffer.str();
       store::Delivery delivery;
       delivery.bytes = bytes;
-      delivery.local.push_back(store::LocalTarget{account_id, "", {}});
+      delivery.local.push_back(store::LocalTarget{account_id, "", {}, ""});
       auto result = (*store)->deliver_sync(delivery);
       if (!result || result->local.empty() || result->local[0].error) {
         std::cerr << "delivery failed for " << argv[i] << "\n";
