@@ -129,6 +129,10 @@ class SmtpConnection final : public net::ConnectionHandler {
 
   void on_close(Connection& conn, net::CloseReason reason) override {
     closed_ = true;
+    if (session_) {
+      session_->connection_lost();
+      log_finished_transactions(conn);
+    }
     log::info(conn.id(), "smtp.session")
         .kv("listener", listener_name(kind_))
         .kv("client", ip_)
@@ -146,7 +150,7 @@ class SmtpConnection final : public net::ConnectionHandler {
   void pump(Connection& conn) {
     if (closed_ || !session_) return;
     if (std::string out = session_->take_output(); !out.empty()) conn.write(out);
-    log_refused_transactions(conn);
+    log_finished_transactions(conn);
     while (auto request = session_->next_request()) {
       serve(conn, std::move(*request));
       if (closed_) return;
@@ -326,9 +330,10 @@ class SmtpConnection final : public net::ConnectionHandler {
 
   // ---- Delivery ----
 
-  // The one line per transaction for those the session refused at the end of the message; a message
-  // that reached the store gets its line in deliver(). The same keys, with no queue id.
-  void log_refused_transactions(Connection& conn) {
+  // The one line per transaction for those that ended without reaching the store (refused at the end
+  // of the message, or abandoned); a message that reached the store gets its line in deliver(). The
+  // same keys, with no queue id.
+  void log_finished_transactions(Connection& conn) {
     for (const TransactionSummary& t : session_->take_finished_transactions()) {
       std::string recipients;
       for (const auto& rcpt : t.recipients) {
@@ -345,7 +350,7 @@ class SmtpConnection final : public net::ConnectionHandler {
           .kv("size", t.size)
           .kv("local", 0)
           .kv("queued", 0)
-          .kv("result", "refused")
+          .kv("result", t.refused() ? "refused" : "aborted")
           .kv("code", t.code)
           .kv("enhanced", t.enhanced)
           .kv("reason", t.reason);
@@ -367,11 +372,8 @@ class SmtpConnection final : public net::ConnectionHandler {
         plan.local.push_back(rcpt.address);
       }
     }
-    // RFC 5321 4.4: the final delivery adds Return-Path. Delivered-To is not added: the store keeps
-    // one copy of the bytes for every local recipient.
-    std::string return_path = "Return-Path: " + env.sender.to_path() + "\r\n";
+    plan.return_path = env.sender.to_path();
     std::size_t size = request.message.size();
-    request.message.insert(0, return_path);
     auto bytes = std::make_shared<const std::string>(std::move(request.message));
 
     struct Summary {
@@ -382,7 +384,7 @@ class SmtpConnection final : public net::ConnectionHandler {
     };
     Summary summary{conn.id(), ip_, env.id, env.sender.to_string(), recipients, env.tls ? env.tls->version : std::string("no"),
                     env.account, size, plan.local.size(), plan.outbound.size()};
-    deliver_message(*ctx_.store, std::move(plan), bytes, return_path.size(),
+    deliver_message(*ctx_.store, std::move(plan), bytes,
                     [this, alive = std::weak_ptr<bool>(alive_), &conn, id, bytes, summary = std::move(summary),
                      post = ctx_.post](store::StoreResult<std::string> r) mutable {
                       // Runs on the writer thread: log here (the result is durable whatever happens to

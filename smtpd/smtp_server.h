@@ -40,19 +40,20 @@ RecipientResult resolve_recipient(store::Store& store, const ResolveRecipient& r
 // catch-all) whose targets include the account.
 SenderResult check_sender(store::Store& store, std::int64_t account_id, const mail::Address& address);
 
-// One message to store: local copies (with Return-Path) and queue entries, in one durable write.
+// One message to store: local copies (with Return-Path and Delivered-To) and queue entries, in one
+// durable write.
 // Local recipients are resolved again inside the write, so aliases expand to what the store holds
 // at commit time (an account removed since RCPT fails the message with a temporary error).
 struct DeliveryPlan {
   std::string queue_id;
   std::string sender;  // envelope sender, "" = null sender
+  std::string return_path;  // the reverse-path as written in Return-Path ("<a@b>", "<>")
   std::vector<mail::Address> local;   // RCPTs in local domains
   std::vector<std::string> outbound;  // RCPTs elsewhere (authenticated submission)
 };
-// Runs the write; `done` is called on the writer thread once it is durable (or failed).
-// `bytes` starts with the Return-Path field (return_path_length bytes) the local copies get.
+// Runs the write; `done` is called on the writer thread once it is durable (or failed). Each local
+// copy gets Return-Path and Delivered-To in front of `bytes`; queued copies get the bytes as they are.
 void deliver_message(store::Store& store, DeliveryPlan plan, std::shared_ptr<const std::string> bytes,
-                     std::size_t return_path_length,
                      std::function<void(store::StoreResult<std::string>)> done);
 
 }  // namespace roost::smtp

@@ -127,16 +127,16 @@ SenderResult check_sender(store::Store& s, std::int64_t account_id, const mail::
 }
 
 void deliver_message(store::Store& s, DeliveryPlan plan, std::shared_ptr<const std::string> bytes,
-                     std::size_t return_path_length, std::function<void(store::StoreResult<std::string>)> done) {
+                     std::function<void(store::StoreResult<std::string>)> done) {
   std::string separator = s.options().plus_separator;
   s.write<std::string>(
-      [plan = std::move(plan), bytes, return_path_length,
-       separator = std::move(separator)](store::WriteCtx& w) -> store::StoreResult<std::string> {
-        std::vector<std::int64_t> accounts;
-        std::vector<std::string> outbound = plan.outbound;
-        auto add_unique = [](auto& list, const auto& value) {
-          if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
+      [plan = std::move(plan), bytes, separator = std::move(separator)](store::WriteCtx& w) -> store::StoreResult<std::string> {
+        struct LocalCopy {
+          std::int64_t account_id = 0;
+          std::string address;
         };
+        std::vector<LocalCopy> copies;
+        std::vector<std::string> outbound = plan.outbound;
         for (const auto& rcpt : plan.local) {
           auto key = store_key(w.db, rcpt);
           if (!key.ok()) return fail(key.error());
@@ -144,35 +144,33 @@ void deliver_message(store::Store& s, DeliveryPlan plan, std::shared_ptr<const s
           if (!targets.ok()) return fail(targets.error());
           for (const auto& t : *targets) {
             if (t.local()) {
-              add_unique(accounts, t.account_id);
-            } else {
-              add_unique(outbound, t.address);  // an alias forwarding elsewhere
+              bool seen = std::any_of(copies.begin(), copies.end(),
+                                      [&](const LocalCopy& c) { return c.account_id == t.account_id; });
+              if (!seen) copies.push_back({t.account_id, t.address});
+            } else if (std::find(outbound.begin(), outbound.end(), t.address) == outbound.end()) {
+              outbound.push_back(t.address);  // an alias forwarding elsewhere
             }
           }
         }
+        if (copies.empty() && outbound.empty()) return fail(store::StoreError::not_found);
+        store::Delivery d;
+        d.bytes = *bytes;
+        // RFC 5321 4.4: the final delivery adds Return-Path; Delivered-To names the mailbox the copy
+        // went to, which lets the next hop see a forwarding loop. A relayed copy carries neither.
+        std::string return_path = "Return-Path: " + plan.return_path + "\r\n";
+        for (const auto& copy : copies) {
+          d.local.push_back(store::LocalTarget{copy.account_id, "", {}, return_path + "Delivered-To: " + copy.address + "\r\n"});
+        }
+        d.sender = plan.sender;
+        for (const auto& rcpt : outbound) d.outbound.push_back(store::OutboundTarget{rcpt});
+        auto r = store::deliver(w, d);
+        if (!r.ok()) return fail(r.error());
         // All or nothing: a local copy refused at this point (quota reached since RCPT, account
         // disabled or removed) fails the whole message with a reply the client acts on, so a retry
         // never duplicates the copies that did fit.
-        if (!accounts.empty()) {
-          store::Delivery d;
-          d.bytes = *bytes;  // with Return-Path (RFC 5321 4.4: added at final delivery)
-          for (auto id : accounts) d.local.push_back(store::LocalTarget{id, "", {}});
-          auto r = store::deliver(w, d);
-          if (!r.ok()) return fail(r.error());
-          for (const auto& outcome : r->local) {
-            if (outcome.error) return fail(*outcome.error);
-          }
+        for (const auto& outcome : r->local) {
+          if (outcome.error) return fail(*outcome.error);
         }
-        if (!outbound.empty()) {
-          store::Delivery d;
-          // Without Return-Path: a relayed message must not carry one (RFC 5321 4.4).
-          d.bytes = std::string_view(*bytes).substr(return_path_length);
-          d.sender = plan.sender;
-          for (const auto& rcpt : outbound) d.outbound.push_back(store::OutboundTarget{rcpt});
-          auto r = store::deliver(w, d);
-          if (!r.ok()) return fail(r.error());
-        }
-        if (accounts.empty() && outbound.empty()) return fail(store::StoreError::not_found);
         return plan.queue_id;
       },
       std::move(done));

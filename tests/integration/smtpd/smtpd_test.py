@@ -241,7 +241,8 @@ class SmtpdTest(unittest.TestCase):
         s.sendmail("sender@remote.test", [DEMO], msg)
         s.quit()
         (stored,) = self.roost.inbox()
-        self.assertTrue(stored.startswith(b"Return-Path: <sender@remote.test>\r\nReceived: from "), stored[:200])
+        self.assertTrue(stored.startswith(b"Return-Path: <sender@remote.test>\r\n"
+                                          b"Delivered-To: demo@example.test\r\nReceived: from "), stored[:200])
         self.assertTrue(stored.endswith(msg), stored)
         header = stored[:len(stored) - len(msg)]
         self.assertIn(b"by mx.example.test", header)
@@ -252,7 +253,20 @@ class SmtpdTest(unittest.TestCase):
         s.sendmail("sender@remote.test", ["alias@example.test", "demo+tag@example.test", "DEMO@EXAMPLE.TEST"],
                    message())
         s.quit()
-        self.assertEqual(len(self.roost.inbox()), 1)  # one copy per account
+        (stored,) = self.roost.inbox()  # one copy per account, named by its account address
+        self.assertIn(b"\r\nDelivered-To: demo@example.test\r\n", stored)
+
+    def test_each_local_recipient_gets_its_own_delivered_to(self):
+        s = self.roost.smtp()
+        s.sendmail("sender@remote.test", [DEMO, OTHER], message())
+        s.quit()
+        (demo_copy,) = self.roost.inbox(DEMO)
+        (other_copy,) = self.roost.inbox(OTHER)
+        self.assertIn(b"Delivered-To: demo@example.test\r\n", demo_copy)
+        self.assertNotIn(b"Delivered-To: " + OTHER.encode(), demo_copy)
+        self.assertIn(b"Delivered-To: " + OTHER.encode() + b"\r\n", other_copy)
+        # Past the trace fields both hold the same message.
+        self.assertEqual(demo_copy.split(b"\r\n", 2)[2], other_copy.split(b"\r\n", 2)[2])
 
     def test_unknown_user_is_refused_with_550_5_1_1(self):
         c = self.roost.raw()
@@ -368,7 +382,7 @@ class SmtpdTest(unittest.TestCase):
         self.assertTrue(data.endswith(msg))
         self.assertNotIn(b"Return-Path:", data)
         (local,) = self.roost.inbox(OTHER)
-        self.assertTrue(local.startswith(b"Return-Path: <demo@example.test>\r\n"))
+        self.assertTrue(local.startswith(b"Return-Path: <demo@example.test>\r\nDelivered-To: " + OTHER.encode() + b"\r\n"))
 
     def test_submission_adds_missing_date_and_message_id(self):
         s = self.roost.submit()
