@@ -268,6 +268,7 @@ void Session::reject(const Reply& r) {
 void Session::close_with(const Reply& r) {
   send(r);
   input_ = Input::closed;
+  record_abandoned("closed");
   tx_.reset();
   data_.reset();
   sasl_.reset();
@@ -284,9 +285,29 @@ void Session::post(Waiting waiting, decltype(Request::body) body) {
 }
 
 void Session::reset_transaction() {
+  record_abandoned("reset");
   tx_.reset();
   data_.reset();
   if (state_ != State::initial) state_ = State::ready;
+}
+
+void Session::record_abandoned(std::string_view reason) {
+  if (!tx_ || tx_->settled) return;
+  TransactionSummary summary;
+  summary.sender = tx_->mail.sender;
+  for (const auto& rcpt : tx_->recipients) summary.recipients.push_back(rcpt.address);
+  summary.size = tx_->message.size();
+  summary.reason = std::string(reason);
+  finished_.push_back(std::move(summary));
+  tx_->settled = true;
+}
+
+void Session::connection_lost() {
+  if (input_ == Input::closed && !tx_) return;
+  record_abandoned("connection_lost");
+  input_ = Input::closed;
+  tx_.reset();
+  data_.reset();
 }
 
 void Session::reset_to_greeted(bool forget_helo) {

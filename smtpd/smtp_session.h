@@ -166,16 +166,19 @@ struct DeliverResult {
 
 using Outcome = std::variant<AuthResult, RecipientResult, SenderResult, DeliverResult>;
 
-// A transaction the session refused by itself at the end of the message (bare CR/LF, size overrun,
-// mail loop, From: not owned, ...), for the glue's one log line per transaction. A message that
-// reaches Deliver is not summarised here: the glue logs it with its delivery result.
+// A transaction that ended without reaching the store, for the glue's one log line per transaction:
+// refused by the session at the end of the message (bare CR/LF, size overrun, mail loop, From: not
+// owned, ...; `code` is the reply), or abandoned after MAIL (RSET, a new EHLO, QUIT, a timeout, the
+// connection lost; `code` is 0). A message that reaches Deliver is not summarised here: the glue
+// logs it with its delivery result.
 struct TransactionSummary {
   mail::Address sender;
   std::vector<mail::Address> recipients;
   std::uint64_t size = 0;  // message bytes received (counting those past the limit)
   int code = 0;            // the reply the client got
   std::string enhanced;    // its enhanced status code
-  std::string reason;      // a short name: "bare_line_ending", "too_big", "mail_loop", ...
+  std::string reason;      // a short name: "bare_line_ending", "too_big", "mail_loop", "reset", ...
+  bool refused() const { return code != 0; }
 };
 
 class Session {
@@ -211,10 +214,13 @@ class Session {
   bool wants_input() const;
   bool tls_active() const { return tls_.has_value(); }
   bool authenticated() const { return !account_.empty(); }
-  // The transactions refused at the end of their message since the last call, oldest first
-  // (pipelining can end several between two calls); empties the list. Open transactions and those
-  // handed out as Deliver never appear.
+  // The transactions that ended without a Deliver since the last call, oldest first (pipelining can
+  // end several between two calls); empties the list. Open transactions and those handed out as
+  // Deliver never appear.
   std::vector<TransactionSummary> take_finished_transactions();
+  // The connection is gone (the peer closed it, or the glue had to): an open transaction ends
+  // abandoned. Nothing is sent.
+  void connection_lost();
 
  private:
   // Where the SMTP dialogue is (OpenSMTPD-style named states).
@@ -235,6 +241,7 @@ class Session {
     std::size_t next_header_sender = 0;
     bool has_message_id = false;
     bool has_date = false;
+    bool settled = false;  // handed out as Deliver or summarised as refused: no "abandoned" summary
   };
 
   void process();
@@ -245,6 +252,8 @@ class Session {
   void close_with(const Reply& r);
   void post(Waiting waiting, decltype(Request::body) body);
   void reset_transaction();
+  // Summarises the open transaction, if any and not settled, as abandoned for `reason`.
+  void record_abandoned(std::string_view reason);
   void reset_to_greeted(bool forget_helo);
 
   void do_helo(const Command& cmd, bool extended);

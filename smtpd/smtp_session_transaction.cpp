@@ -279,6 +279,7 @@ void Session::refuse_message(const Reply& r, std::string_view reason, std::uint6
   summary.enhanced = r.enhanced;
   summary.reason = std::string(reason);
   finished_.push_back(std::move(summary));
+  tx_->settled = true;
   // reject() may close the session (too many errors), which drops the transaction: summary first.
   reject(r);
   reset_transaction();
@@ -336,6 +337,7 @@ void Session::deliver() {
   envelope.peer = peer_;
   // In place: the message may be near the size limit, so no second copy of it is made.
   tx_->message.insert(0, prefix);
+  tx_->settled = true;
   Deliver request{std::move(envelope), std::move(tx_->message)};
   tx_->message.clear();
   post(Waiting::deliver, std::move(request));

@@ -226,6 +226,39 @@ TEST(SmtpSession, OpenOrDeliveredTransactionsLeaveNoSummary) {
   EXPECT_TRUE(delivered.finished.empty());
 }
 
+TEST(SmtpSession, AbandonedTransactionsLeaveOneSummaryEach) {
+  // RSET, a new EHLO and QUIT each end an open transaction; the glue logs them as aborted.
+  Transcript t = run_both(mx_config(), {kEhlo + kMail + kRcpt + "RSET\r\n" + kMail + kEhlo + kMail + kRcpt +
+                                        "QUIT\r\n"});
+  ASSERT_EQ(t.finished.size(), 3u) << t.output;
+  EXPECT_EQ(t.finished[0].reason, "reset");
+  EXPECT_EQ(t.finished[0].recipients.size(), 1u);
+  EXPECT_EQ(t.finished[1].reason, "reset");
+  EXPECT_TRUE(t.finished[1].recipients.empty());
+  EXPECT_EQ(t.finished[2].reason, "closed");
+  for (const auto& s : t.finished) EXPECT_FALSE(s.refused());
+  // A RSET with no transaction open summarises nothing.
+  EXPECT_TRUE(run_both(mx_config(), {kEhlo + "RSET\r\nRSET\r\n"}).finished.empty());
+}
+
+TEST(SmtpSession, LostConnectionEndsTheOpenTransaction) {
+  Session session(mx_config(), PeerInfo{"192.0.2.7", "client.example.net"}, test_environment());
+  session.receive(kEhlo + kMail + kRcpt + "DATA\r\nSubject: x\r\n\r\npart of the body\r\n");
+  while (auto request = session.next_request()) {
+    Fake fake;
+    session.complete(request->id, fake.answer(*request));
+  }
+  EXPECT_TRUE(session.take_finished_transactions().empty());
+  session.connection_lost();
+  auto finished = session.take_finished_transactions();
+  ASSERT_EQ(finished.size(), 1u);
+  EXPECT_EQ(finished[0].reason, "connection_lost");
+  EXPECT_EQ(finished[0].sender.to_string(), "sender@remote.example");
+  EXPECT_TRUE(session.closed());
+  session.connection_lost();  // once only
+  EXPECT_TRUE(session.take_finished_transactions().empty());
+}
+
 TEST(SmtpSession, PipelinedRefusalsLeaveOneSummaryEach) {
   Transcript t = run_both(mx_config(), {kEhlo + kMail + kRcpt + "DATA\r\na\nb\r\n.\r\n" + kMail + kRcpt +
                                         "DATA\r\nc\rd\r\n.\r\n"});
