@@ -1,11 +1,26 @@
 // Failed-login throttling (see login_throttle.h).
 #include "common/base/login_throttle.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <cstring>
 
 namespace roost {
 
-std::string LoginThrottle::ip_key(std::string_view ip) { return "ip:" + std::string(ip); }
+// An IPv6 client usually holds a whole /64 and can pick a new address in it for every attempt, so
+// IPv6 failures count per /64 (IPv4-mapped addresses stay per address).
+std::string LoginThrottle::ip_key(std::string_view ip) {
+  std::string text(ip);
+  unsigned char addr[16];
+  if (text.find(':') == std::string::npos || inet_pton(AF_INET6, text.c_str(), addr) != 1) return "ip:" + text;
+  static const unsigned char kV4Mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (std::memcmp(addr, kV4Mapped, sizeof kV4Mapped) == 0) return "ip:" + text;
+  std::memset(addr + 8, 0, 8);
+  char prefix[INET6_ADDRSTRLEN];
+  inet_ntop(AF_INET6, addr, prefix, sizeof prefix);
+  return "ip6:" + std::string(prefix) + "/64";
+}
 
 std::string LoginThrottle::account_key(std::string_view account) {
   std::string key = "acct:";

@@ -1,7 +1,8 @@
 // Failed-login throttling shared by the daemons, per client IP and per account, without I/O: the glue
 // asks before verifying a password and reports each outcome; the clock is passed in. Each failure
 // makes the next answer wait longer; past a limit logins are refused (SMTP 421, POP3 -ERR [SYS/TEMP])
-// until the failures age out. The limits come from the [auth] failure keys of the config.
+// until the failures age out. The limits come from the [auth] failure keys of the config. IPv6
+// clients are counted per /64.
 #pragma once
 
 #include <chrono>

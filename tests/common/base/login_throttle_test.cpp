@@ -42,6 +42,18 @@ TEST(LoginThrottle, IpIsLockedOutAfterMaxFailures) {
   EXPECT_FALSE(t.locked_out("192.0.2.2", "other", 11));
 }
 
+TEST(LoginThrottle, Ipv6FailuresCountPerSlash64) {
+  LoginThrottle t(small_limits());
+  // A client rotating through addresses of its /64 is still one client.
+  for (int i = 1; i <= 5; ++i) (void)t.record_failure("2001:db8:1:2::" + std::to_string(i), "", i);
+  EXPECT_TRUE(t.locked_out("2001:db8:1:2:ffff::1", "", 10));
+  EXPECT_FALSE(t.locked_out("2001:db8:1:3::1", "", 10));
+  // IPv4-mapped addresses stay one per address.
+  for (int i = 1; i <= 5; ++i) (void)t.record_failure("::ffff:192.0.2.7", "", i);
+  EXPECT_TRUE(t.locked_out("::ffff:192.0.2.7", "", 10));
+  EXPECT_FALSE(t.locked_out("::ffff:192.0.2.8", "", 10));
+}
+
 TEST(LoginThrottle, AccountIsLockedOutFromEveryIp) {
   LoginThrottle t(small_limits());
   (void)t.record_failure("192.0.2.1", "Victim@Example.test", 0);
