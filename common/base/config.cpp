@@ -1,6 +1,8 @@
 // Loads roost.toml into Settings through one table of keys (name, type, bounds, default, meaning).
 #include "common/base/config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -127,15 +129,19 @@ KeySpec bool_key(std::string name, std::string doc, std::function<bool&(Settings
           [field](Settings& s) { return std::string(field(s) ? "true" : "false"); }};
 }
 
-KeySpec list_key(std::string name, std::string doc, std::function<std::vector<std::string>&(Settings&)> field) {
+KeySpec list_key(std::string name, std::string doc, std::function<std::vector<std::string>&(Settings&)> field,
+                 std::function<Status(const std::string&)> check = nullptr) {
   return {name, std::move(doc),
-          [field](const toml::node& node, Settings& s) -> Status {
+          [field, check](const toml::node& node, Settings& s) -> Status {
             const toml::array* arr = node.as_array();
             if (!arr) return fail("expected a list of strings");
             std::vector<std::string> out;
             for (const toml::node& item : *arr) {
               auto v = item.value<std::string>();
               if (!item.is_string() || !v || v->empty()) return fail("expected a list of non-empty strings");
+              if (check) {
+                if (auto st = check(*v); !st) return fail(fmt::format("{}: {}", quote(*v), st.error().message));
+              }
               out.push_back(*v);
             }
             field(s) = std::move(out);
@@ -153,6 +159,34 @@ KeySpec list_key(std::string name, std::string doc, std::function<std::vector<st
 
 Status check_not_empty(const std::string& v) {
   if (v.empty()) return fail("must not be empty");
+  return {};
+}
+
+// dns.resolver entries: an IP literal and a port, "192.0.2.53:53" or "[2001:db8::53]:53". Names are
+// refused: finding the nameserver would itself need DNS.
+Status check_nameserver(const std::string& v) {
+  std::string host;
+  std::string port;
+  if (!v.empty() && v.front() == '[') {
+    auto close = v.find(']');
+    if (close == std::string::npos || close + 1 >= v.size() || v[close + 1] != ':') return fail("expected [ipv6]:port");
+    host = v.substr(1, close - 1);
+    port = v.substr(close + 2);
+    in6_addr a6{};
+    if (inet_pton(AF_INET6, host.c_str(), &a6) != 1) return fail("not an IPv6 address");
+  } else {
+    auto colon = v.rfind(':');
+    if (colon == std::string::npos) return fail("expected ip:port");
+    host = v.substr(0, colon);
+    port = v.substr(colon + 1);
+    in_addr a4{};
+    if (inet_pton(AF_INET, host.c_str(), &a4) != 1) return fail("not an IPv4 address (IPv6 goes in brackets)");
+  }
+  unsigned number = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
+  if (ec != std::errc() || end != port.data() + port.size() || number == 0 || number > 65535) {
+    return fail("the port must be 1 to 65535");
+  }
   return {};
 }
 
@@ -227,6 +261,18 @@ const std::vector<KeySpec>& key_table() {
                          [](Settings& s) -> std::vector<std::string>& { return s.imapd.imaps; }));
     t.push_back(duration_key("imapd.idle_timeout", "Time an IMAP client may stay silent (RFC 9051 5.4: at least 30 minutes).",
                              [](Settings& s) -> Duration& { return s.imapd.idle_timeout; }, seconds(1), hours(24)));
+    t.push_back(size_key("imapd.max_line_length", "Longest IMAP command line, not counting its literals.",
+                         [](Settings& s) -> std::int64_t& { return s.imapd.max_line_length; }, 1024, 1 << 20));
+    t.push_back(size_key("imapd.max_command_size", "Largest IMAP command with its literals (APPEND's message is bounded by append_limit).",
+                         [](Settings& s) -> std::int64_t& { return s.imapd.max_command_size; }, 8 << 10, 16 << 20));
+    t.push_back(size_key("imapd.append_limit", "Largest message APPEND accepts (advertised as APPENDLIMIT, RFC 7889).",
+                         [](Settings& s) -> std::int64_t& { return s.imapd.append_limit; }, 64 << 10, 2LL << 30));
+    t.push_back(int_key("imapd.max_errors", "Bad IMAP commands in a row before BYE and close.",
+                        [](Settings& s) -> std::int64_t& { return s.imapd.max_errors; }, 1, 1000));
+    t.push_back(int_key("imapd.max_auth_failures", "Failed logins in one IMAP session before BYE and close.",
+                        [](Settings& s) -> std::int64_t& { return s.imapd.max_auth_failures; }, 1, 100));
+    t.push_back(int_key("imapd.worker_threads", "Threads running IMAP commands against the store.",
+                        [](Settings& s) -> std::int64_t& { return s.imapd.worker_threads; }, 1, 256));
 
     t.push_back(list_key("pop3d.pop3", "POP3 addresses (STLS).",
                          [](Settings& s) -> std::vector<std::string>& { return s.pop3d.pop3; }));
@@ -273,6 +319,21 @@ const std::vector<KeySpec>& key_table() {
                            }));
     t.push_back(duration_key("store.busy_timeout", "How long a database write waits for another process's lock.",
                              [](Settings& s) -> Duration& { return s.store.busy_timeout; }, milliseconds(100), minutes(5)));
+
+    // One nameserver may be written as a plain string: resolver = "127.0.0.1:5353".
+    KeySpec resolver = list_key("dns.resolver", "Nameservers to ask, tried in turn: \"ip:port\" or \"[ipv6]:port\" (empty: those of /etc/resolv.conf).",
+                                [](Settings& s) -> std::vector<std::string>& { return s.dns.resolver; }, check_nameserver);
+    resolver.apply = [list = resolver.apply](const toml::node& node, Settings& s) -> Status {
+      if (!node.is_string()) return list(node, s);
+      return list(toml::array{*node.value<std::string>()}, s);
+    };
+    t.push_back(std::move(resolver));
+    t.push_back(duration_key("dns.timeout", "How long one DNS query waits for one nameserver's answer.",
+                             [](Settings& s) -> Duration& { return s.dns.timeout; }, milliseconds(100), minutes(1)));
+    t.push_back(int_key("dns.attempts", "Rounds over the nameserver list before a lookup fails temporarily.",
+                        [](Settings& s) -> std::int64_t& { return s.dns.attempts; }, 1, 10));
+    t.push_back(int_key("dns.cache_size", "DNS answers kept in memory (least recently used ones are dropped).",
+                        [](Settings& s) -> std::int64_t& { return s.dns.cache_size; }, 0, 10000000));
     return t;
   }();
   return table;

@@ -50,6 +50,12 @@ struct ImapdSettings {
   std::vector<std::string> imap{"0.0.0.0:143", "[::]:143"};
   std::vector<std::string> imaps{"0.0.0.0:993", "[::]:993"};
   Duration idle_timeout{std::chrono::minutes(30)};  // RFC 9051 5.4: at least 30 minutes
+  std::int64_t max_line_length = 8192;              // a command line, without its literals
+  std::int64_t max_command_size = 64LL << 10;       // a whole command with its literals (not APPEND's message)
+  std::int64_t append_limit = 50LL << 20;           // largest message APPEND takes (APPENDLIMIT, RFC 7889)
+  std::int64_t max_errors = 10;                     // bad commands in a row before BYE and close
+  std::int64_t max_auth_failures = 3;               // failed logins in one session before BYE and close
+  std::int64_t worker_threads = 4;                  // threads running IMAP commands against the store
 };
 
 struct Pop3dSettings {
@@ -82,6 +88,14 @@ struct StoreSettings {
   Duration busy_timeout{std::chrono::seconds(5)};
 };
 
+// [dns]: how outbound mail finds MX hosts (common/dns/).
+struct DnsSettings {
+  std::vector<std::string> resolver;             // "ip:port" / "[v6]:port"; empty = /etc/resolv.conf
+  Duration timeout{std::chrono::seconds(5)};     // per attempt, per nameserver
+  std::int64_t attempts = 2;                     // rounds over the nameserver list
+  std::int64_t cache_size = 10000;               // cached answers (name and type) before eviction
+};
+
 struct Settings {
   std::string hostname;  // empty in the file = the machine's host name
   std::string data_dir = "/var/lib/roost";
@@ -93,6 +107,7 @@ struct Settings {
   Pop3dSettings pop3d;
   AuthSettings auth;
   StoreSettings store;
+  DnsSettings dns;
 
   // The database file: <data_dir>/roost.db.
   std::string db_path() const { return data_dir + "/roost.db"; }
