@@ -13,6 +13,8 @@ build_packages=(
 test_packages=(
   android-libboringssl-dev
   python3 sqlite3 procps swaks fetchmail libnet-ssleay-perl libio-socket-ssl-perl
+  isync mutt python3-dkim python3-nacl nsd ldnsutils
+  podman buildah runc catatonit debootstrap systemd-container uidmap
 )
 
 wanted=("${build_packages[@]}")
