@@ -152,6 +152,11 @@ StoreResult<std::unique_ptr<Db>> Db::open(const StoreOptions& options) {
     auto r = db->exec(pragma);
     if (!r.ok()) return fail(r.error());
   }
+  if (options.mmap_size > 0) {
+    std::string pragma = "PRAGMA mmap_size=" + std::to_string(options.mmap_size);
+    auto r = db->exec(pragma.c_str());
+    if (!r.ok()) return fail(r.error());
+  }
   // The writer checkpoints (passively) itself after commits; see Writer.
   sqlite3_wal_autocheckpoint(raw, options.wal_autocheckpoint_pages);
   return db;

@@ -1,4 +1,5 @@
-// Error propagation for the store's implementation files (not part of the public API).
+// Error propagation for code that calls the store: ROOST_TRY returns a failed StoreResult early,
+// ROOST_TRY_ASSIGN also names the value of a successful one.
 #pragma once
 
 #include "common/base/result.h"

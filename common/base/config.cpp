@@ -319,6 +319,8 @@ const std::vector<KeySpec>& key_table() {
                            }));
     t.push_back(duration_key("store.busy_timeout", "How long a database write waits for another process's lock.",
                              [](Settings& s) -> Duration& { return s.store.busy_timeout; }, milliseconds(100), minutes(5)));
+    t.push_back(size_key("store.mmap_size", "Bytes of the database each connection maps into memory for reading (0: none).",
+                         [](Settings& s) -> std::int64_t& { return s.store.mmap_size; }, 0, 64LL << 30));
 
     // One nameserver may be written as a plain string: resolver = "127.0.0.1:5353".
     KeySpec resolver = list_key("dns.resolver", "Nameservers to ask, tried in turn: \"ip:port\" or \"[ipv6]:port\" (empty: those of /etc/resolv.conf).",

@@ -86,6 +86,7 @@ struct AuthSettings {
 struct StoreSettings {
   std::string plus_separator = "+";
   Duration busy_timeout{std::chrono::seconds(5)};
+  std::int64_t mmap_size = 256LL << 20;  // PRAGMA mmap_size per connection; 0 = read with copies
 };
 
 // [dns]: how outbound mail finds MX hosts (common/dns/).
