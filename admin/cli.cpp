@@ -26,6 +26,13 @@ void add_all_commands(CLI::App& app, Cli& cli) {
   add_user_commands(app, cli);
   add_alias_commands(app, cli);
   add_mailbox_commands(app, cli);
+  add_dkim_commands(app, cli);
+  add_dns_command(app, cli);
+  add_import_commands(app, cli);
+  add_export_commands(app, cli);
+  add_backup_command(app, cli);
+  add_verify_command(app, cli);
+  add_status_command(app, cli);
 }
 
 int run_cli(int argc, char** argv) {

@@ -48,6 +48,13 @@ void add_domain_commands(CLI::App& app, Cli& cli);
 void add_user_commands(CLI::App& app, Cli& cli);
 void add_alias_commands(CLI::App& app, Cli& cli);
 void add_mailbox_commands(CLI::App& app, Cli& cli);
+void add_dkim_commands(CLI::App& app, Cli& cli);
+void add_dns_command(CLI::App& app, Cli& cli);
+void add_import_commands(CLI::App& app, Cli& cli);
+void add_export_commands(CLI::App& app, Cli& cli);
+void add_backup_command(CLI::App& app, Cli& cli);
+void add_verify_command(CLI::App& app, Cli& cli);
+void add_status_command(CLI::App& app, Cli& cli);
 
 // Builds the app with every command group; main() parses and runs it (see run_cli).
 void add_all_commands(CLI::App& app, Cli& cli);
