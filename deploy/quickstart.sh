@@ -11,7 +11,7 @@
 #   --no-build           use the existing build
 #
 # Ports (loopback only): SMTP 2525, submission 2587, submissions 2465; IMAP 2143, IMAPS 2993,
-# POP3 2110, POP3S 2995 (IMAP once roost-imapd exists).
+# POP3 2110, POP3S 2995.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -152,6 +152,8 @@ Roost is running ($data_root):
   SMTP (MX)         127.0.0.1:2525   STARTTLS offered
   Submission        127.0.0.1:2587   STARTTLS, then AUTH
   Submissions       127.0.0.1:2465   implicit TLS
+  IMAP              127.0.0.1:2143   STARTTLS, then LOGIN or AUTHENTICATE
+  IMAPS             127.0.0.1:2993   implicit TLS
   POP3              127.0.0.1:2110   STLS, then USER/PASS or AUTH
   POP3S             127.0.0.1:2995   implicit TLS
   User              $demo
@@ -163,6 +165,13 @@ Send a test mail (from another terminal):
 
 Or as the world would, without a password:
   swaks --server 127.0.0.1 --port 2525 --from someone@remote.example --to $demo
+
+IMAP settings for a mail client (Thunderbird, Apple Mail, K-9, mutt):
+  Server 127.0.0.1, port 2993, SSL/TLS (or port 2143 with STARTTLS), normal password,
+  user name $demo. The certificate is self-signed: accept it once in the client.
+
+Read it by IMAP over TLS:
+  python3 -c "import imaplib,ssl; m=imaplib.IMAP4_SSL('127.0.0.1',2993,ssl_context=ssl._create_unverified_context()); m.login('$demo','${password:-PASSWORD}'); print(m.select('INBOX'))"
 
 Read it by POP3 over TLS:
   python3 -c "import poplib,ssl; p=poplib.POP3_SSL('127.0.0.1',2995,context=ssl._create_unverified_context()); p.user('$demo'); p.pass_('${password:-PASSWORD}'); print(p.stat())"

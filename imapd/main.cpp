@@ -1,0 +1,128 @@
+// roost-imapd: wiring only. Reads the config, opens the store, listens on the [imapd] addresses
+// (STARTTLS on imap, implicit TLS on imaps), watches the store for changes and runs until SIGTERM.
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <unistd.h>
+
+#include "common/base/config.h"
+#include "common/base/log.h"
+#include "common/net/limits_from_settings.h"
+#include "common/net/server.h"
+#include "imapd/imap_server.h"
+#include "storage/options_from_settings.h"
+#include "storage/store.h"
+
+namespace {
+
+using namespace roost;
+
+int usage(std::string_view why) {
+  std::cerr << "roost-imapd: " << why << "\nusage: roost-imapd [--config FILE]\n";
+  return 2;
+}
+
+std::string machine_hostname() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof(name) - 1) != 0) return "localhost";
+  return name;
+}
+
+imap::ServerConfig server_config(const Settings& settings, const std::string& hostname, bool tls) {
+  imap::ServerConfig config;
+  config.hostname = hostname;
+  config.tls_available = tls;
+  config.allow_plaintext_on_loopback = settings.auth.allow_plaintext_on_loopback;
+  config.framer.max_line_length = static_cast<std::size_t>(settings.imapd.max_line_length);
+  config.framer.max_command_size = static_cast<std::uint64_t>(settings.imapd.max_command_size);
+  config.framer.append_limit = static_cast<std::uint64_t>(settings.imapd.append_limit);
+  config.session.max_errors = static_cast<std::size_t>(settings.imapd.max_errors);
+  config.session.max_auth_failures = static_cast<std::size_t>(settings.imapd.max_auth_failures);
+  config.throttle.max_failures_per_ip = static_cast<std::uint32_t>(settings.auth.max_failures_per_ip);
+  config.throttle.max_failures_per_account = static_cast<std::uint32_t>(settings.auth.max_failures_per_account);
+  config.throttle.window = std::chrono::duration_cast<decltype(config.throttle.window)>(settings.auth.failure_window);
+  config.throttle.base_delay = std::chrono::duration_cast<decltype(config.throttle.base_delay)>(settings.auth.failure_base_delay);
+  config.throttle.max_delay = std::chrono::duration_cast<decltype(config.throttle.max_delay)>(settings.auth.failure_max_delay);
+  config.worker_threads = static_cast<unsigned>(settings.imapd.worker_threads);
+  return config;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  log::set_daemon("imapd");
+  std::string config_arg;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view flag = argv[i];
+    if ((flag == "--config" || flag == "-c") && i + 1 < argc) {
+      config_arg = argv[++i];
+    } else {
+      return usage(std::string("unknown argument ") + std::string(flag));
+    }
+  }
+  auto settings = load_config(config_path(config_arg));
+  if (!settings) {
+    log::error("cannot load the config").kv("error", settings.error().message);
+    return 1;
+  }
+  log::set_level(settings->log_level);
+  const std::string hostname = settings->hostname.empty() ? machine_hostname() : settings->hostname;
+
+  auto store = store::Store::open(store::options_from(*settings));
+  if (!store) {
+    log::error("cannot open the mail store")
+        .kv("db", settings->db_path())
+        .kv("error", store::store_error_name(store.error()));
+    return 1;
+  }
+
+  int exit_code = 0;
+  {
+    net::Server server(net::server_options_from(*settings));
+    const bool tls = !settings->tls.cert_file.empty();
+    if (tls) {
+      auto loaded = server.load_tls({settings->tls.cert_file, settings->tls.key_file});
+      if (!loaded) {
+        log::error("cannot load the TLS certificate").kv("error", loaded.error().message);
+        return 1;
+      }
+    } else if (!settings->imapd.imaps.empty()) {
+      log::error("imapd.imaps needs a certificate: set tls.cert_file and tls.key_file, or imapd.imaps = []");
+      return 1;
+    }
+
+    imap::ImapServer imap(server.loop(), **store, server_config(*settings, hostname, tls));
+    // Before the first client: a change committed after a session's SELECT must reach its IDLE.
+    imap.start_watching();
+    server.on_stop([&imap] { imap.stop_watching(); });
+
+    auto limits = net::limits_from(*settings, settings->imapd.idle_timeout);
+    auto add = [&](const std::string& address, bool implicit_tls) -> bool {
+      net::ListenerConfig lc;
+      lc.name = implicit_tls ? "imaps" : "imap";
+      lc.address = address;
+      lc.mode = implicit_tls ? net::ListenMode::implicit_tls : (tls ? net::ListenMode::starttls : net::ListenMode::plain);
+      lc.limits = limits;
+      lc.busy_text = "* BYE Too many connections, try again later\r\n";
+      lc.factory = imap.factory(implicit_tls);
+      auto listener = server.listen(std::move(lc));
+      if (!listener) {
+        log::error("cannot listen").kv("addr", address).kv("error", listener.error().message);
+        return false;
+      }
+      return true;
+    };
+    for (const auto& a : settings->imapd.imap) {
+      if (!add(a, false)) return 1;
+    }
+    for (const auto& a : settings->imapd.imaps) {
+      if (!add(a, true)) return 1;
+    }
+    exit_code = server.run();
+    imap.shutdown();
+  }
+  log::info("stopped");
+  return exit_code;
+}
