@@ -374,7 +374,6 @@ class SmtpConnection final : public net::ConnectionHandler {
     }
     plan.return_path = env.sender.to_path();
     std::size_t size = request.message.size();
-    auto bytes = std::make_shared<const std::string>(std::move(request.message));
 
     struct Summary {
       std::uint64_t conn_id = 0;
@@ -384,28 +383,44 @@ class SmtpConnection final : public net::ConnectionHandler {
     };
     Summary summary{conn.id(), ip_, env.id, env.sender.to_string(), recipients, env.tls ? env.tls->version : std::string("no"),
                     env.account, size, plan.local.size(), plan.outbound.size()};
-    deliver_message(*ctx_.store, std::move(plan), bytes,
-                    [this, alive = std::weak_ptr<bool>(alive_), &conn, id, bytes, summary = std::move(summary),
-                     post = ctx_.post](store::StoreResult<std::string> r) mutable {
-                      // Runs on the writer thread: log here (the result is durable whatever happens to
-                      // the connection), then hand the answer to the loop.
-                      log::info(summary.conn_id, "smtp.message")
-                          .kv("queue_id", summary.queue_id)
-                          .kv("client", summary.client)
-                          .kv("tls", summary.tls)
-                          .kv("user", summary.user)
-                          .kv("from", summary.sender)
-                          .kv("to", summary.recipients)
-                          .kv("size", summary.size)
-                          .kv("local", summary.local)
-                          .kv("queued", summary.outbound)
-                          .kv("result", r.ok() ? std::string_view("stored") : store::store_error_name(r.error()));
-                      post->post([this, alive, &conn, id, r = std::move(r)]() mutable {
-                        if (alive.expired() || closed_) return;
-                        if (r.ok()) ++messages_;
-                        finish(conn, id, deliver_result(r));
+    // Stores the message (from the loop, or from the worker that signed it) and answers on the loop.
+    auto store_message = [this, alive = std::weak_ptr<bool>(alive_), &conn, id, summary = std::move(summary),
+                          plan = std::move(plan), store = ctx_.store, post = ctx_.post](std::string message) mutable {
+      auto bytes = std::make_shared<const std::string>(std::move(message));
+      deliver_message(*store, std::move(plan), bytes,
+                      [this, alive, &conn, id, bytes, summary, post](store::StoreResult<std::string> r) mutable {
+                        // Runs on the writer thread: log here (the result is durable whatever happens to
+                        // the connection), then hand the answer to the loop.
+                        log::info(summary.conn_id, "smtp.message")
+                            .kv("queue_id", summary.queue_id)
+                            .kv("client", summary.client)
+                            .kv("tls", summary.tls)
+                            .kv("user", summary.user)
+                            .kv("from", summary.sender)
+                            .kv("to", summary.recipients)
+                            .kv("size", summary.size)
+                            .kv("local", summary.local)
+                            .kv("queued", summary.outbound)
+                            .kv("result", r.ok() ? std::string_view("stored") : store::store_error_name(r.error()));
+                        post->post([this, alive, &conn, id, r = std::move(r)]() mutable {
+                          if (alive.expired() || closed_) return;
+                          if (r.ok()) ++messages_;
+                          finish(conn, id, deliver_result(r));
+                        });
                       });
-                    });
+    };
+    if (env.account.empty()) {
+      store_message(std::move(request.message));
+      return;
+    }
+    // Submission: DKIM-signed for the sender's domain first, off the loop (the body hash reads the
+    // whole message).
+    auto posted = ctx_.readers->try_post([store_message, message = std::move(request.message),
+                                          data_dir = ctx_.settings.data_dir, domain = env.sender.ascii_domain(),
+                                          conn_id = conn.id(), queue_id = env.id]() mutable {
+      store_message(dkim_signed(data_dir, domain, std::move(message), conn_id, queue_id));
+    });
+    if (!posted) finish(conn, id, deliver_result(store::StoreResult<std::string>(fail(store::StoreError::busy))));
   }
 
   SmtpContext& ctx_;

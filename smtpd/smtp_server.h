@@ -40,6 +40,12 @@ RecipientResult resolve_recipient(store::Store& store, const ResolveRecipient& r
 // catch-all) whose targets include the account.
 SenderResult check_sender(store::Store& store, std::int64_t account_id, const mail::Address& address);
 
+// Submitted mail: the message with a DKIM-Signature field in front when `domain` (the sender's, in
+// A-labels) has an active key in <data_dir>/dkim; else unchanged (a key that cannot be used is logged).
+// Runs on a worker thread (smtp_dkim_server.cpp).
+std::string dkim_signed(const std::string& data_dir, const std::string& domain, std::string message,
+                        std::uint64_t conn_id, const std::string& queue_id);
+
 // One message to store: local copies (with Return-Path and Delivered-To) and queue entries, in one
 // durable write.
 // Local recipients are resolved again inside the write, so aliases expand to what the store holds

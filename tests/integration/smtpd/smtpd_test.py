@@ -384,6 +384,35 @@ class SmtpdTest(unittest.TestCase):
         (local,) = self.roost.inbox(OTHER)
         self.assertTrue(local.startswith(b"Return-Path: <demo@example.test>\r\nDelivered-To: " + OTHER.encode() + b"\r\n"))
 
+    def test_submitted_mail_is_dkim_signed_and_verifies(self):
+        try:
+            import dkim
+        except ImportError:
+            self.skipTest("python3-dkim is not installed (apt-get install python3-dkim python3-nacl)")
+        self.roost.ctl("dkim", "keygen", "example.test", "--algorithm", "ed25519", "--selector", "s1")
+        zone = self.roost.ctl("dns", "example.test")
+        records = {}
+        for line in zone.splitlines():
+            if line.startswith(";") or " IN TXT " not in line:
+                continue
+            strings = re.findall(r'"((?:[^"\\]|\\.)*)"', line.split(" IN TXT ", 1)[1])
+            records[line.split()[0].rstrip(".").lower()] = "".join(strings)
+        self.assertIn("s1._domainkey.example.test", records)
+        s = self.roost.submit()
+        s.sendmail(DEMO, [OTHER, "friend@far.test"], message(sender=DEMO, to=OTHER))
+        s.quit()
+        (local,) = self.roost.inbox(OTHER)
+        ((_, _, queued),) = self.roost.queue()
+        for copy in (local, queued):
+            self.assertIn(b"DKIM-Signature: v=1; a=ed25519-sha256;", copy)
+            self.assertTrue(dkim.verify(copy, dnsfunc=lambda name, timeout=5:
+                                        records.get(name.decode().rstrip(".").lower(), "").encode()))
+        # A domain without a key sends unsigned, and mail arriving on port 25 is never signed.
+        mx = self.roost.smtp()
+        mx.sendmail("sender@remote.test", [DEMO], message())
+        mx.quit()
+        self.assertNotIn(b"DKIM-Signature:", self.roost.inbox(DEMO)[-1])
+
     def test_submission_adds_missing_date_and_message_id(self):
         s = self.roost.submit()
         s.sendmail(DEMO, [OTHER], b"From: demo@example.test\r\nSubject: bare\r\n\r\nbody\r\n")
