@@ -44,6 +44,9 @@ Result<std::unique_ptr<Session>> Session::open(const Cli& cli) {
   auto settings = load_settings(cli);
   if (!settings) return fail(settings.error());
   auto options = store::options_from(*settings);
+  // roostctl reads whole mailboxes once (import, export, verify): mapping the file would only add
+  // the pages it touches to its resident size, which an import must keep bounded.
+  options.mmap_size = 0;
   const std::string db_path = options.db_path;
   struct stat st {};
   if (::stat(db_path.c_str(), &st) != 0) {
