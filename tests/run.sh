@@ -12,6 +12,8 @@ jobs=$(nproc)
 "$root/deploy/install-deps.sh" --test
 
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
+# Paths relative to the checkout, so another clone of the same sources hits the same cache entries.
+export CCACHE_BASEDIR="$root"
 export CTEST_OUTPUT_ON_FAILURE=1
 
 step() { printf '\n=== %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
@@ -27,8 +29,11 @@ configure_and_test() {
 }
 
 started=$(date +%s)
-configure_and_test build -DCMAKE_BUILD_TYPE=RelWithDebInfo
-configure_and_test build-boringssl -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROOST_TLS=boringssl
+# Debug information is what makes compiling slow (about a fifth of the time): the optimised builds go
+# without it, the sanitizer build keeps line tables for its stack traces.
+configure_and_test build -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG"
+configure_and_test build-boringssl -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" \
+  -DROOST_TLS=boringssl
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  configure_and_test build-asan -DCMAKE_BUILD_TYPE=Debug -DROOST_SANITIZE=ON
+  configure_and_test build-asan -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1" -DROOST_SANITIZE=ON
 step "all tests passed in $(( $(date +%s) - started )) s"
