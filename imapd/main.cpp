@@ -5,10 +5,10 @@
 #include <iostream>
 #include <string>
 #include <string_view>
-#include <unistd.h>
 
 #include "common/base/config.h"
 #include "common/base/log.h"
+#include "common/base/throttle_from_settings.h"
 #include "common/net/limits_from_settings.h"
 #include "common/net/server.h"
 #include "imapd/imap_server.h"
@@ -24,12 +24,6 @@ int usage(std::string_view why) {
   return 2;
 }
 
-std::string machine_hostname() {
-  char name[256] = {};
-  if (::gethostname(name, sizeof(name) - 1) != 0) return "localhost";
-  return name;
-}
-
 imap::ServerConfig server_config(const Settings& settings, const std::string& hostname, bool tls) {
   imap::ServerConfig config;
   config.hostname = hostname;
@@ -40,11 +34,7 @@ imap::ServerConfig server_config(const Settings& settings, const std::string& ho
   config.framer.append_limit = static_cast<std::uint64_t>(settings.imapd.append_limit);
   config.session.max_errors = static_cast<std::size_t>(settings.imapd.max_errors);
   config.session.max_auth_failures = static_cast<std::size_t>(settings.imapd.max_auth_failures);
-  config.throttle.max_failures_per_ip = static_cast<std::uint32_t>(settings.auth.max_failures_per_ip);
-  config.throttle.max_failures_per_account = static_cast<std::uint32_t>(settings.auth.max_failures_per_account);
-  config.throttle.window = std::chrono::duration_cast<decltype(config.throttle.window)>(settings.auth.failure_window);
-  config.throttle.base_delay = std::chrono::duration_cast<decltype(config.throttle.base_delay)>(settings.auth.failure_base_delay);
-  config.throttle.max_delay = std::chrono::duration_cast<decltype(config.throttle.max_delay)>(settings.auth.failure_max_delay);
+  config.throttle = throttle_limits_from(settings);
   config.worker_threads = static_cast<unsigned>(settings.imapd.worker_threads);
   return config;
 }
@@ -68,7 +58,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   log::set_level(settings->log_level);
-  const std::string hostname = settings->hostname.empty() ? machine_hostname() : settings->hostname;
+  const std::string hostname = settings->hostname;  // the machine's name when the config has none
 
   auto store = store::Store::open(store::options_from(*settings));
   if (!store) {

@@ -5,10 +5,10 @@
 #include <iostream>
 #include <string>
 #include <string_view>
-#include <unistd.h>
 
 #include "common/base/config.h"
 #include "common/base/log.h"
+#include "common/base/throttle_from_settings.h"
 #include "common/net/limits_from_settings.h"
 #include "common/net/server.h"
 #include "pop3d/pop3_server.h"
@@ -22,12 +22,6 @@ using namespace roost;
 int usage(std::string_view why) {
   std::cerr << "roost-pop3d: " << why << "\nusage: roost-pop3d [--config FILE]\n";
   return 2;
-}
-
-std::string machine_hostname() {
-  char name[256] = {};
-  if (::gethostname(name, sizeof(name) - 1) != 0) return "localhost";
-  return name;
 }
 
 }  // namespace
@@ -49,7 +43,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   log::set_level(settings->log_level);
-  const std::string hostname = settings->hostname.empty() ? machine_hostname() : settings->hostname;
+  const std::string hostname = settings->hostname;  // the machine's name when the config has none
 
   auto store = store::Store::open(store::options_from(*settings));
   if (!store) {
@@ -81,11 +75,7 @@ int main(int argc, char** argv) {
     config.mark_seen = settings->pop3d.mark_seen;
     config.session.max_errors = static_cast<std::size_t>(settings->pop3d.max_errors);
     config.session.max_auth_failures = static_cast<std::size_t>(settings->pop3d.max_auth_failures);
-    config.throttle.max_failures_per_ip = static_cast<std::uint32_t>(settings->auth.max_failures_per_ip);
-    config.throttle.max_failures_per_account = static_cast<std::uint32_t>(settings->auth.max_failures_per_account);
-    config.throttle.window = std::chrono::duration_cast<decltype(config.throttle.window)>(settings->auth.failure_window);
-    config.throttle.base_delay = std::chrono::duration_cast<decltype(config.throttle.base_delay)>(settings->auth.failure_base_delay);
-    config.throttle.max_delay = std::chrono::duration_cast<decltype(config.throttle.max_delay)>(settings->auth.failure_max_delay);
+    config.throttle = throttle_limits_from(*settings);
     pop3::Pop3Server pop3(server.loop(), **store, config);
 
     auto limits = net::limits_from(*settings, settings->pop3d.idle_timeout);

@@ -9,6 +9,7 @@
 
 #include "common/base/config.h"
 #include "common/base/log.h"
+#include "common/base/throttle_from_settings.h"
 #include "common/base/worker_pool.h"
 #include "common/net/limits_from_settings.h"
 #include "common/net/server.h"
@@ -72,13 +73,7 @@ int run(int argc, char** argv) {
   WorkerPool readers(2, 4096);
   smtp::SmtpContext context;
   context.settings = *settings;
-  context.throttle = LoginThrottle(ThrottleLimits{
-      .base_delay = settings->auth.failure_base_delay,
-      .max_delay = settings->auth.failure_max_delay,
-      .max_failures_per_ip = static_cast<std::uint32_t>(settings->auth.max_failures_per_ip),
-      .max_failures_per_account = static_cast<std::uint32_t>(settings->auth.max_failures_per_account),
-      .window = settings->auth.failure_window,
-  });
+  context.throttle = LoginThrottle(throttle_limits_from(*settings));
   context.store = store->get();
   context.readers = &readers;
   context.post = &post;

@@ -3,7 +3,18 @@
 
 #include <csignal>
 
+#include "common/base/sd_notify.h"
+
 namespace roost::net {
+
+namespace {
+
+// Outside systemd this sends nothing; a failed notification is worth a line, not a stop.
+void tell_systemd(const Status& sent) {
+  if (!sent) log::warn("cannot notify systemd").kv("error", sent.error().message);
+}
+
+}  // namespace
 
 Server::Server(ServerOptions options) : options_(options), loop_(std::make_unique<Loop>()) {
   std::signal(SIGPIPE, SIG_IGN);
@@ -32,10 +43,21 @@ std::size_t Server::connection_count() const {
 
 int Server::run() {
   if (options_.handle_signals && !stopping_) {
-    signals_.push_back(std::make_unique<SignalWatcher>(*loop_, SIGTERM, [this] { stop(); }));
-    signals_.push_back(std::make_unique<SignalWatcher>(*loop_, SIGINT, [this] { stop(); }));
-    signals_.push_back(std::make_unique<SignalWatcher>(*loop_, SIGHUP, [this] { reload_tls(); }));
+    // A Type=notify unit (deploy/systemd) hears of a stop or a reload as it begins.
+    auto stop_asked = [this] {
+      tell_systemd(sd::notify_stopping());
+      stop();
+    };
+    signals_.push_back(std::make_unique<SignalWatcher>(*loop_, SIGTERM, stop_asked));
+    signals_.push_back(std::make_unique<SignalWatcher>(*loop_, SIGINT, stop_asked));
+    signals_.push_back(std::make_unique<SignalWatcher>(*loop_, SIGHUP, [this] {
+      tell_systemd(sd::notify_reloading());
+      reload_tls();
+      tell_systemd(sd::notify_ready());
+    }));
   }
+  // The daemons open every listener before run(): from here the service is up.
+  if (!stopping_) tell_systemd(sd::notify_ready());
   loop_->run();
   return 0;
 }

@@ -19,7 +19,8 @@ namespace roost::net {
 struct ServerOptions {
   // After SIGTERM, sessions get this long to finish before they are closed.
   std::chrono::milliseconds stop_deadline{std::chrono::seconds(30)};
-  // Install SIGTERM/SIGINT (stop) and SIGHUP (reload TLS) watchers in run().
+  // Install SIGTERM/SIGINT (stop) and SIGHUP (reload TLS) watchers in run(), which also tells
+  // systemd READY=1 when it starts, STOPPING=1 on a stop and RELOADING=1 around a reload.
   bool handle_signals = true;
 };
 
