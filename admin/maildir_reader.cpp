@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "common/mail/mutf7.h"
+
 namespace roost::admin {
 namespace {
 
@@ -18,84 +20,21 @@ bool is_folder(const fs::path& dir) {
   return fs::is_directory(dir / "cur", ec) || fs::is_directory(dir / "new", ec);
 }
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xc0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xe0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else {
-    out += static_cast<char>(0xf0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  }
-}
-
-int modified_base64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == ',') return 63;  // RFC 3501 5.1.3: ',' instead of '/'
-  return -1;
-}
-
-// Decodes one "&...-" run (without the delimiters) of UTF-16BE in modified base64; false if bad.
-bool decode_utf7_run(std::string_view run, std::string& out) {
-  std::uint32_t bits = 0;
-  int nbits = 0;
-  std::uint32_t high_surrogate = 0;
-  for (char c : run) {
-    int v = modified_base64_value(c);
-    if (v < 0) return false;
-    bits = (bits << 6) | static_cast<std::uint32_t>(v);
-    nbits += 6;
-    if (nbits < 16) continue;
-    nbits -= 16;
-    std::uint32_t unit = (bits >> nbits) & 0xffff;
-    if (unit >= 0xd800 && unit < 0xdc00) {
-      if (high_surrogate) return false;
-      high_surrogate = unit;
-    } else if (unit >= 0xdc00 && unit < 0xe000) {
-      if (!high_surrogate) return false;
-      append_utf8(out, 0x10000 + ((high_surrogate - 0xd800) << 10) + (unit - 0xdc00));
-      high_surrogate = 0;
-    } else {
-      if (high_surrogate) return false;
-      append_utf8(out, unit);
-    }
-  }
-  return high_surrogate == 0;
-}
-
 }  // namespace
 
 std::string mailbox_from_maildir_folder(std::string_view folder_name) {
   if (folder_name.starts_with('.')) folder_name.remove_prefix(1);
+  // Each '.'-separated level is a name in modified UTF-7 (RFC 3501 5.1.3), as Dovecot writes them.
   std::string out;
-  for (std::size_t i = 0; i < folder_name.size(); ++i) {
-    char c = folder_name[i];
-    if (c == '.') {
-      out += '/';
-    } else if (c == '&') {
-      auto end = folder_name.find('-', i + 1);
-      if (end == std::string_view::npos) return {};
-      if (end == i + 1) {
-        out += '&';  // "&-" is a literal '&'
-      } else if (!decode_utf7_run(folder_name.substr(i + 1, end - i - 1), out)) {
-        return {};
-      }
-      i = end;
-    } else {
-      out += c;
-    }
+  while (true) {
+    auto dot = folder_name.find('.');
+    auto level = mail::decode_mutf7(folder_name.substr(0, dot));
+    if (!level) return {};
+    out += *level;
+    if (dot == std::string_view::npos) return out;
+    out += '/';
+    folder_name.remove_prefix(dot + 1);
   }
-  return out;
 }
 
 store::Flags flags_from_maildir_name(std::string_view file_name) {

@@ -6,18 +6,15 @@
 #include <string>
 #include <string_view>
 
+#include "common/mail/mutf7.h"
+#include "common/mail/rfc2047.h"
+
 namespace roost::imap {
 
-// UTF-8 to modified UTF-7. `utf8` must be valid UTF-8 (check with is_valid_utf8 first); invalid
-// sequences are encoded as U+FFFD.
-std::string encode_mutf7(std::string_view utf8);
-// Modified UTF-7 to UTF-8. nullopt for a malformed name: bytes outside printable ASCII, a shift
-// without its "-", bad base64, non-zero padding bits, an unpaired surrogate, or a shifted printable
-// ASCII character (RFC 3501 5.1.3 forbids it, so each name has exactly one encoding).
-std::optional<std::string> decode_mutf7(std::string_view mutf7);
-
-// Well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
-bool is_valid_utf8(std::string_view text);
+// The encodings themselves live in common/mail (Maildir++ import uses them too).
+using mail::decode_mutf7;
+using mail::encode_mutf7;
+using mail::is_valid_utf8;
 
 // A mailbox name as the client sent it to the internal UTF-8 name: decoded from modified UTF-7
 // unless `utf8_mode` (rev2 or ENABLE UTF8=ACCEPT), where it must be valid UTF-8 as it is. "INBOX"
