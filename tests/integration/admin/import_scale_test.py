@@ -111,6 +111,13 @@ class Installation(unittest.TestCase):
 
 
 class ImportScale(Installation):
+    def check_rss(self, rss_kb):
+        if os.environ.get("ROOST_SANITIZED") == "1":
+            # AddressSanitizer keeps freed memory in quarantine: the size says nothing there.
+            print("sanitizer build: peak RSS not checked", file=sys.stderr)
+            return
+        self.assertLess(rss_kb, RSS_LIMIT_KB)
+
     def test_import_50k_maildir_with_bounded_memory(self):
         maildir = os.path.join(self.dir, "Maildir")
         start = time.monotonic()
@@ -123,7 +130,7 @@ class ImportScale(Installation):
         self.assertIn("imported %d messages" % total, out)
         print("first import: %.1f s (%.0f messages/s), peak RSS %.1f MB" %
               (seconds, total / seconds, rss_kb / 1024), file=sys.stderr)
-        self.assertLess(rss_kb, RSS_LIMIT_KB)
+        self.check_rss(rss_kb)
 
         code, out, err, rss_kb, seconds = run_measured(["import", "maildir", maildir, "alice@example.org"],
                                                        self.config)
@@ -131,7 +138,7 @@ class ImportScale(Installation):
         self.assertIn("imported 0 messages", out)
         self.assertIn("%d already there" % total, out)
         print("second import (nothing new): %.1f s, peak RSS %.1f MB" % (seconds, rss_kb / 1024), file=sys.stderr)
-        self.assertLess(rss_kb, RSS_LIMIT_KB)
+        self.check_rss(rss_kb)
 
         code, out, err, rss_kb, seconds = run_measured(["verify"], self.config)
         self.assertEqual(code, 0, out + err)

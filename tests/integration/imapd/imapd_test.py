@@ -619,7 +619,11 @@ class ImapdTest(unittest.TestCase):
         r.send(b"f FETCH 1:* (BODY.PEEK[])\r\n")
         time.sleep(1.5)
         grown = rss_kb() - before
-        self.assertLess(grown, 8 * 1024, "server grew %d KB for an unread 16 MB FETCH" % grown)
+        if os.environ.get("ROOST_SANITIZED") == "1":
+            # AddressSanitizer keeps freed memory in quarantine: the size says nothing there.
+            print("sanitizer build: server grew %d KB, not checked" % grown, file=sys.stderr)
+        else:
+            self.assertLess(grown, 8 * 1024, "server grew %d KB for an unread 16 MB FETCH" % grown)
         # The stalled session holds no worker: another client is served at once.
         started = time.monotonic()
         other = d.login()
