@@ -2,11 +2,11 @@
 // (STARTTLS on imap, implicit TLS on imaps), watches the store for changes and runs until SIGTERM.
 #include <cstdio>
 #include <cstdlib>
-#include <iostream>
 #include <string>
 #include <string_view>
 
 #include "common/base/config.h"
+#include "common/base/daemon_args.h"
 #include "common/base/log.h"
 #include "common/base/throttle_from_settings.h"
 #include "common/net/limits_from_settings.h"
@@ -19,10 +19,13 @@ namespace {
 
 using namespace roost;
 
-int usage(std::string_view why) {
-  std::cerr << "roost-imapd: " << why << "\nusage: roost-imapd [--config FILE]\n";
-  return 2;
-}
+const DaemonHelp kHelp{
+    "roost-imapd", "the Roost IMAP server",
+    "  Serves the mailboxes over IMAP4rev1 and IMAP4rev2 on the [imapd] imap addresses (port 143,\n"
+    "  STARTTLS; LOGINDISABLED until TLS) and imaps (993, implicit TLS), with IDLE woken by the store's\n"
+    "  change notifications, CONDSTORE/QRESYNC, MOVE, UIDPLUS and the other extensions CAPABILITY lists.\n"
+    "  Limits: imapd.max_line_length, max_command_size, append_limit (APPENDLIMIT), max_errors,\n"
+    "  max_auth_failures, idle_timeout; imapd.worker_threads run the commands against the store."};
 
 imap::ServerConfig server_config(const Settings& settings, const std::string& hostname, bool tls) {
   imap::ServerConfig config;
@@ -43,16 +46,9 @@ imap::ServerConfig server_config(const Settings& settings, const std::string& ho
 
 int main(int argc, char** argv) {
   log::set_daemon("imapd");
-  std::string config_arg;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view flag = argv[i];
-    if ((flag == "--config" || flag == "-c") && i + 1 < argc) {
-      config_arg = argv[++i];
-    } else {
-      return usage(std::string("unknown argument ") + std::string(flag));
-    }
-  }
-  auto settings = load_config(config_path(config_arg));
+  auto args = parse_daemon_args(argc, argv, kHelp);
+  if (!args.config_file) return args.exit_code;
+  auto settings = load_config(*args.config_file);
   if (!settings) {
     log::error("cannot load the config").kv("error", settings.error().message);
     return 1;

@@ -2,11 +2,11 @@
 // (STLS on pop3, implicit TLS on pop3s) and runs until SIGTERM.
 #include <cstdio>
 #include <cstdlib>
-#include <iostream>
 #include <string>
 #include <string_view>
 
 #include "common/base/config.h"
+#include "common/base/daemon_args.h"
 #include "common/base/log.h"
 #include "common/base/throttle_from_settings.h"
 #include "common/net/limits_from_settings.h"
@@ -19,25 +19,19 @@ namespace {
 
 using namespace roost;
 
-int usage(std::string_view why) {
-  std::cerr << "roost-pop3d: " << why << "\nusage: roost-pop3d [--config FILE]\n";
-  return 2;
-}
+const DaemonHelp kHelp{
+    "roost-pop3d", "the Roost POP3 server",
+    "  Serves INBOX over POP3 (RFC 1939) on the [pop3d] pop3 addresses (port 110, STLS) and pop3s (995,\n"
+    "  implicit TLS), with USER/PASS and AUTH PLAIN/LOGIN only over TLS (unless\n"
+    "  auth.allow_plaintext_on_loopback), stable UIDLs, and deletions committed at QUIT."};
 
 }  // namespace
 
 int main(int argc, char** argv) {
   log::set_daemon("pop3d");
-  std::string config_arg;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view flag = argv[i];
-    if ((flag == "--config" || flag == "-c") && i + 1 < argc) {
-      config_arg = argv[++i];
-    } else {
-      return usage(std::string("unknown argument ") + std::string(flag));
-    }
-  }
-  auto settings = load_config(config_path(config_arg));
+  auto args = parse_daemon_args(argc, argv, kHelp);
+  if (!args.config_file) return args.exit_code;
+  auto settings = load_config(*args.config_file);
   if (!settings) {
     log::error("cannot load the config").kv("error", settings.error().message);
     return 1;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/base/config.h"
+#include "common/base/daemon_args.h"
 #include "common/base/log.h"
 #include "common/base/throttle_from_settings.h"
 #include "common/base/worker_pool.h"
@@ -22,29 +23,19 @@ namespace {
 
 using namespace roost;
 
-int usage(std::FILE* out) {
-  std::fprintf(out,
-               "usage: roost-smtpd [--config FILE]\n"
-               "  The config file defaults to $ROOST_CONFIG, else /etc/roost/roost.toml.\n");
-  return out == stdout ? 0 : 2;
-}
+const DaemonHelp kHelp{
+    "roost-smtpd", "the Roost SMTP server: MX, submission and local delivery",
+    "  Receives mail for the local domains on the [smtpd] mx addresses (port 25, STARTTLS offered) and\n"
+    "  takes mail from authenticated users on submission (587, STARTTLS required before AUTH) and\n"
+    "  submissions (465, implicit TLS). Local recipients are stored in their INBOX, mail for other domains\n"
+    "  goes into the outbound queue, DKIM-signed when the sender's domain has a key. A message gets 250\n"
+    "  only once it is durable in the store ([store], data_dir). Limits: [smtpd] and [limits]."};
 
 int run(int argc, char** argv) {
-  std::string config_arg;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") return usage(stdout);
-    if (arg == "--config" && i + 1 < argc) {
-      config_arg = argv[++i];
-    } else if (arg.rfind("--config=", 0) == 0) {
-      config_arg = arg.substr(9);
-    } else {
-      std::fprintf(stderr, "roost-smtpd: unknown argument %s\n", arg.c_str());
-      return usage(stderr);
-    }
-  }
+  auto args = parse_daemon_args(argc, argv, kHelp);
+  if (!args.config_file) return args.exit_code;
   log::set_daemon("smtpd");
-  std::string path = config_path(config_arg);
+  const std::string& path = *args.config_file;
   auto settings = load_config(path);
   if (!settings) {
     std::fprintf(stderr, "roost-smtpd: %s\n", settings.error().message.c_str());
