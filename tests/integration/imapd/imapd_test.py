@@ -3,6 +3,7 @@ with the real roostctl, driven by Python's imaplib (and a raw client where exact
 arrives through IMAP APPEND or, for IDLE, through a real roost-smtpd."""
 
 import argparse
+import base64
 import imaplib
 import os
 import re
@@ -531,6 +532,54 @@ class ImapdTest(unittest.TestCase):
         self.assertEqual(m.search(None, "UNSEEN", "FROM", "boss"), ("OK", [b"1"]))
         self.assertEqual(m.uid("SEARCH", "SUBJECT", "lunch"), ("OK", [b"2"]))
         self.assertEqual(m.search(None, "SUBJECT", "nothing-like-this"), ("OK", [b""]))
+
+    def test_capability_id_namespace_quota_status_and_list_status(self):
+        d = Daemon(self)
+        d.roostctl("user", "quota", USER, "10M")
+        m = d.login()
+        m.append("INBOX", None, None, message())
+        size = len(message())
+        r = d.raw()
+        (caps,) = r.ok("CAPABILITY")
+        for extension in ["IMAP4rev2", "IDLE", "UIDPLUS", "MOVE", "LITERAL+", "NAMESPACE", "ID", "ENABLE",
+                          "SPECIAL-USE", "CONDSTORE", "QRESYNC", "ESEARCH", "SASL-IR", "UNSELECT", "CHILDREN",
+                          "LIST-EXTENDED", "LIST-STATUS", "STATUS=SIZE", "APPENDLIMIT=52428800", "BINARY", "QUOTA"]:
+            self.assertIn(" " + extension + " ", caps.decode() + " ", extension)
+        self.assertNotIn("COMPRESS", caps.decode())  # not offered yet
+        r.login()
+        self.assertEqual(r.ok('ID ("name" "integration-test")'), [b'* ID ("name" "Roost")'])
+        self.assertEqual(r.ok("NAMESPACE"), [b'* NAMESPACE (("" "/")) NIL NIL'])
+        # RFC 9208: STORAGE in units of 1024 octets, the usage rounded up.
+        self.assertEqual(r.ok("GETQUOTAROOT INBOX"),
+                         [b'* QUOTAROOT "INBOX" ""', b'* QUOTA "" (STORAGE %d 10240)' % ((size + 1023) // 1024)])
+        self.assertEqual(r.ok("STATUS INBOX (MESSAGES SIZE UNSEEN)"),
+                         [b'* STATUS "INBOX" (MESSAGES 1 SIZE %d UNSEEN 1)' % size])
+        listed = r.ok('LIST "" "*" RETURN (STATUS (MESSAGES))')
+        self.assertIn(b'* STATUS "INBOX" (MESSAGES 1)', listed)
+        self.assertIn(b'* STATUS "Sent" (MESSAGES 0)', listed)
+
+    def test_esearch_binary_and_authenticate_plain(self):
+        d = Daemon(self)
+        m = d.login()
+        content = b"\x00binary\xffdata" * 10
+        attachment = base64.encodebytes(content).replace(b"\n", b"\r\n")
+        m.append("INBOX", None, None,
+                 b"From: a@example.net\r\nSubject: attachment\r\nMIME-Version: 1.0\r\n"
+                 b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n"
+                 b"--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+                 attachment + b"--b--\r\n")
+        m.append("INBOX", None, None, message())
+        r = d.raw()
+        # SASL-IR: the credentials in the command itself (RFC 4959).
+        credentials = base64.b64encode(b"\0" + USER.encode() + b"\0" + PASSWORD.encode()).decode()
+        self.assertEqual(r.command("AUTHENTICATE PLAIN " + credentials)[1][:2], b"OK")
+        r.ok("SELECT INBOX")
+        (esearch,) = r.ok("UID SEARCH RETURN (MIN MAX COUNT) ALL")
+        self.assertRegex(esearch, rb'^\* ESEARCH \(TAG "t\d+"\) UID MIN 1 MAX 2 COUNT 2$')
+        # BINARY (RFC 3516): the decoded attachment, in a literal8 since it holds NUL.
+        (fetched,) = r.ok("FETCH 1 (BINARY.SIZE[2] BINARY.PEEK[2])")
+        self.assertEqual(fetched, b"* 1 FETCH (BINARY.SIZE[2] %d BINARY[2] ~{%d}\r\n" % (len(content), len(content)) +
+                         content + b")")
 
     def test_fetch_envelope_and_bodystructure(self):
         d = Daemon(self)
