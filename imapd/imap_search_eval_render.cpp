@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "imapd/imap_search_eval.h"
+#include "imapd/selected_view.h"
 
 namespace roost::imap {
 namespace {
@@ -17,21 +18,6 @@ std::vector<std::uint32_t> shown_numbers(bool uid, const SearchOutcome& outcome,
                                          std::span<const store::MessageInfo> view) {
   if (!uid) return outcome.seqs;
   return outcome_uids(outcome, view);
-}
-
-// "1:3,7" from ascending numbers.
-std::string sequence_set_text(const std::vector<std::uint32_t>& numbers) {
-  std::string out;
-  std::size_t i = 0;
-  while (i < numbers.size()) {
-    std::size_t j = i;
-    while (j + 1 < numbers.size() && numbers[j + 1] == numbers[j] + 1) ++j;
-    if (!out.empty()) out += ',';
-    out += std::to_string(numbers[i]);
-    if (j > i) out += ':' + std::to_string(numbers[j]);
-    i = j + 1;
-  }
-  return out;
 }
 
 std::string quoted_tag(const std::string& tag) {
@@ -98,7 +84,7 @@ std::string render_search_response(const std::string& tag, const Search& search,
   if (has_option(options, SearchReturn::min) && !numbers.empty()) out += " MIN " + std::to_string(numbers.front());
   if (has_option(options, SearchReturn::max) && !numbers.empty()) out += " MAX " + std::to_string(numbers.back());
   if (has_option(options, SearchReturn::count)) out += " COUNT " + std::to_string(numbers.size());
-  if (has_option(options, SearchReturn::all) && !numbers.empty()) out += " ALL " + sequence_set_text(numbers);
+  if (has_option(options, SearchReturn::all) && !numbers.empty()) out += " ALL " + compress_uids(numbers);
   // RFC 4731 3.2: with a MODSEQ key, the highest mod-sequence of the messages reported: all matches
   // for ALL or COUNT, else only the MIN and/or MAX message.
   if (outcome.highest_modseq != 0 && !numbers.empty()) {

@@ -18,21 +18,6 @@ std::vector<std::uint32_t> target_uids(const SelectedView& view, const std::vect
   return uids;
 }
 
-// A UID list in the order given (COPYUID pairs source and destination UIDs by position, RFC 4315 3).
-std::string ordered_uid_set(const std::vector<std::uint32_t>& uids) {
-  std::string out;
-  std::size_t i = 0;
-  while (i < uids.size()) {
-    std::size_t j = i;
-    while (j + 1 < uids.size() && uids[j + 1] == uids[j] + 1) ++j;
-    if (!out.empty()) out += ',';
-    out += std::to_string(uids[i]);
-    if (j > i) out += ":" + std::to_string(uids[j]);
-    i = j + 1;
-  }
-  return out;
-}
-
 }  // namespace
 
 std::optional<std::vector<std::size_t>> Session::Impl::resolve(const std::string& tag, const SequenceSet& set,
@@ -170,8 +155,9 @@ void Session::Impl::do_copy(const Command& c, const Copy& cp) {
   }
   std::string code;
   if (!result->source.empty()) {
-    code = fmt::format("COPYUID {} {} {}", result->uidvalidity, ordered_uid_set(result->source),
-                       ordered_uid_set(result->dest));
+    // COPYUID pairs source and destination UIDs by position (RFC 4315 3): both lists keep their order.
+    code = fmt::format("COPYUID {} {} {}", result->uidvalidity, compress_uids(result->source),
+                       compress_uids(result->dest));
   }
   if (!cp.move) return tagged_ok(c.tag, "COPY completed", code);
   // RFC 6851 4.3: COPYUID goes in an untagged OK before the EXPUNGEs (or VANISHED) of the moved messages.

@@ -66,7 +66,8 @@ class SelectedView {
   std::set<std::uint32_t> pending_expunges_;
 };
 
-// "1:3,7" for ascending UIDs.
+// "1:3,7" for ascending numbers (UIDs or sequence numbers); numbers in another order keep it, runs
+// of consecutive ones still joined ("5:6,2" for 5,6,2).
 std::string compress_uids(const std::vector<std::uint32_t>& uids);
 // A store UidSet for UIDs in any order.
 store::UidSet uid_set_of(const std::vector<std::uint32_t>& uids);
