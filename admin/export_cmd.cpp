@@ -71,25 +71,18 @@ Status write_message(Session& s, MboxWriter& writer, const store::MessageInfo& m
 }
 
 Status export_mbox(const Cli& cli, const ExportArgs& args) {
-  auto address = parse_local_address(args.user);
-  if (!address) return fail(address.error());
   auto session = Session::open(cli);
   if (!session) return fail(session.error());
   auto& s = **session;
-  auto account = store::find_account(s.db(), address->full());
-  if (!account) {
-    if (account.error() == store::StoreError::not_found) {
-      return fail(fmt::format("there is no user {}; see 'roostctl user list'", address->full()));
-    }
-    return fail(s.describe(account.error()));
-  }
+  auto account = s.find_user(args.user);
+  if (!account) return fail(account.error());
   auto name = store::normalize_mailbox_name(args.mailbox);
   if (!name.ok()) return fail(fmt::format("'{}' is not a valid mailbox name", args.mailbox));
   auto mailbox = store::find_mailbox(s.db(), account->id, *name);
   if (!mailbox) {
     if (mailbox.error() == store::StoreError::not_found) {
-      return fail(fmt::format("{} has no mailbox {}; see 'roostctl mailbox list {}'", address->full(), *name,
-                              address->full()));
+      return fail(fmt::format("{} has no mailbox {}; see 'roostctl mailbox list {}'", account->address(), *name,
+                              account->address()));
     }
     return fail(s.describe(mailbox.error()));
   }

@@ -35,15 +35,8 @@ store::StoreResult<bool> blob_equals(store::Db& db, std::int64_t blob_id, std::s
 }  // namespace
 
 Result<std::unique_ptr<ImportSink>> ImportSink::open(Session& session, std::string_view user) {
-  auto address = parse_local_address(user);
-  if (!address) return fail(address.error());
-  auto account = store::find_account(session.db(), address->full());
-  if (!account) {
-    if (account.error() == store::StoreError::not_found) {
-      return fail(fmt::format("there is no user {}; see 'roostctl user list'", address->full()));
-    }
-    return fail(session.describe(account.error()));
-  }
+  auto account = session.find_user(user);
+  if (!account) return fail(account.error());
   return std::unique_ptr<ImportSink>(new ImportSink(session, account->id, account->address()));
 }
 

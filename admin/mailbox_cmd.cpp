@@ -21,18 +21,11 @@ struct MailboxArgs {
 };
 
 Status mailbox_list(const Cli& cli, const MailboxArgs& args) {
-  auto address = parse_local_address(args.address);
-  if (!address) return fail(address.error());
   auto session = Session::open(cli);
   if (!session) return fail(session.error());
   auto& s = **session;
-  auto account = store::find_account(s.db(), address->full());
-  if (!account) {
-    if (account.error() == store::StoreError::not_found) {
-      return fail(fmt::format("there is no user {}; see 'roostctl user list'", address->full()));
-    }
-    return fail(s.describe(account.error()));
-  }
+  auto account = s.find_user(args.address);
+  if (!account) return fail(account.error());
   auto mailboxes = store::list_mailboxes(s.db(), account->id);
   if (!mailboxes) return fail(s.describe(mailboxes.error()));
   // INBOX first, the rest in the store's order (by name).

@@ -73,6 +73,21 @@ Result<std::string> Session::domain_filter(std::string_view arg) {
   return domain;
 }
 
+Result<store::Account> Session::find_user(std::string_view typed) {
+  auto address = parse_local_address(typed);
+  if (!address) return fail(address.error());
+  auto account = store::find_account(db(), address->full());
+  if (!account) {
+    if (account.error() == store::StoreError::not_found) return fail(no_such_user(address->full()));
+    return fail(describe(account.error()));
+  }
+  return std::move(*account);
+}
+
+std::string no_such_user(std::string_view address) {
+  return fmt::format("there is no user {}; see 'roostctl user list'", address);
+}
+
 std::string Session::describe(store::StoreError error) const {
   return describe_store_error(error, store_->options().db_path);
 }

@@ -25,6 +25,9 @@ namespace roost::admin {
 // telling the admin to run `roostctl init` or to point --config at the right file.
 Result<Settings> load_settings(const Cli& cli);
 
+// "there is no user ADDRESS; see 'roostctl user list'".
+std::string no_such_user(std::string_view address);
+
 class Session {
  public:
   // Loads the config and opens the existing database (bringing its schema up to date). A missing
@@ -49,6 +52,8 @@ class Session {
   // The optional DOMAIN argument of the list commands: "" when not given, else the normalised name
   // of a domain that exists (an error sentence when it does not).
   Result<std::string> domain_filter(std::string_view arg);
+  // The account a command line names ("alice@example.org"), or a sentence saying why there is none.
+  Result<store::Account> find_user(std::string_view typed);
 
  private:
   Session(Settings settings, std::unique_ptr<store::Store> store, store::ReaderPool::Lease reader)

@@ -25,22 +25,6 @@ struct UserArgs {
   bool generate = false;
 };
 
-std::string no_such_user(const std::string& address) {
-  return fmt::format("there is no user {}; see 'roostctl user list'", address);
-}
-
-// The account named on the command line, or a sentence saying why there is none.
-Result<store::Account> find_user(Session& s, const std::string& typed) {
-  auto address = parse_local_address(typed);
-  if (!address) return fail(address.error());
-  auto account = store::find_account(s.db(), address->full());
-  if (!account) {
-    if (account.error() == store::StoreError::not_found) return fail(no_such_user(address->full()));
-    return fail(s.describe(account.error()));
-  }
-  return std::move(*account);
-}
-
 struct NewPassword {
   Password password;
   bool generated = false;
@@ -178,7 +162,7 @@ Status user_passwd(const Cli& cli, const UserArgs& args) {
   auto session = Session::open(cli);
   if (!session) return fail(session.error());
   auto& s = **session;
-  auto account = find_user(s, args.address);
+  auto account = s.find_user(args.address);
   if (!account) return fail(account.error());
   const std::string full = account->address();
   auto pw = obtain_password(args, full, false);
@@ -203,7 +187,7 @@ Status user_quota(const Cli& cli, const UserArgs& args) {
   auto session = Session::open(cli);
   if (!session) return fail(session.error());
   auto& s = **session;
-  auto account = find_user(s, args.address);
+  auto account = s.find_user(args.address);
   if (!account) return fail(account.error());
   auto id = account->id;
   auto q = *quota;
@@ -229,7 +213,7 @@ Status user_set_enabled(const Cli& cli, const UserArgs& args, bool enabled) {
   auto session = Session::open(cli);
   if (!session) return fail(session.error());
   auto& s = **session;
-  auto account = find_user(s, args.address);
+  auto account = s.find_user(args.address);
   if (!account) return fail(account.error());
   auto id = account->id;
   auto done = s.write_void([&](store::WriteCtx& w) { return store::set_enabled(w, id, enabled); });
@@ -247,7 +231,7 @@ Status user_remove(const Cli& cli, const UserArgs& args) {
   auto session = Session::open(cli);
   if (!session) return fail(session.error());
   auto& s = **session;
-  auto account = find_user(s, args.address);
+  auto account = s.find_user(args.address);
   if (!account) return fail(account.error());
   const std::string full = account->address();
   auto done = s.write_void([&](store::WriteCtx& w) { return store::remove_account(w, full); });
