@@ -383,12 +383,15 @@ class SmtpConnection final : public net::ConnectionHandler {
     };
     Summary summary{conn.id(), ip_, env.id, env.sender.to_string(), recipients, env.tls ? env.tls->version : std::string("no"),
                     env.account, size, plan.local.size(), plan.outbound.size()};
-    // Stores the message (from the loop, or from the worker that signed it) and answers on the loop.
+    // Stores the message and answers on the loop. Runs on a worker: the MIME parse the store keeps
+    // (and the DKIM body hash) reads the whole message, which must delay neither the loop nor the
+    // store's writer, whose group commit serves every session.
     auto store_message = [this, alive = std::weak_ptr<bool>(alive_), &conn, id, summary = std::move(summary),
                           plan = std::move(plan), store = ctx_.store, post = ctx_.post](std::string message) mutable {
       auto bytes = std::make_shared<const std::string>(std::move(message));
-      deliver_message(*store, std::move(plan), bytes,
-                      [this, alive, &conn, id, bytes, summary, post](store::StoreResult<std::string> r) mutable {
+      auto parsed = std::make_shared<const mail::ParsedMessage>(store::parse_for_store(*bytes));
+      deliver_message(*store, std::move(plan), bytes, parsed,
+                      [this, alive, &conn, id, bytes, parsed, summary, post](store::StoreResult<std::string> r) mutable {
                         // Runs on the writer thread: log here (the result is durable whatever happens to
                         // the connection), then hand the answer to the loop.
                         log::info(summary.conn_id, "smtp.message")
@@ -409,16 +412,13 @@ class SmtpConnection final : public net::ConnectionHandler {
                         });
                       });
     };
-    if (env.account.empty()) {
-      store_message(std::move(request.message));
-      return;
-    }
-    // Submission: DKIM-signed for the sender's domain first, off the loop (the body hash reads the
-    // whole message).
+    // Submission is DKIM-signed for the sender's domain first; mail from the world never is.
     auto posted = ctx_.readers->try_post([store_message, message = std::move(request.message),
-                                          data_dir = ctx_.settings.data_dir, domain = env.sender.ascii_domain(),
-                                          conn_id = conn.id(), queue_id = env.id]() mutable {
-      store_message(dkim_signed(data_dir, domain, std::move(message), conn_id, queue_id));
+                                          sign = !env.account.empty(), data_dir = ctx_.settings.data_dir,
+                                          domain = env.sender.ascii_domain(), conn_id = conn.id(),
+                                          queue_id = env.id]() mutable {
+      if (sign) message = dkim_signed(data_dir, domain, std::move(message), conn_id, queue_id);
+      store_message(std::move(message));
     });
     if (!posted) finish(conn, id, deliver_result(store::StoreResult<std::string>(fail(store::StoreError::busy))));
   }

@@ -14,6 +14,7 @@
 #include "common/base/login_throttle.h"
 #include "common/net/loop_post.h"
 #include "smtpd/smtp_session.h"
+#include "storage/message_parse.h"
 #include "storage/store.h"
 
 namespace roost::smtp {
@@ -59,7 +60,9 @@ struct DeliveryPlan {
 };
 // Runs the write; `done` is called on the writer thread once it is durable (or failed). Each local
 // copy gets Return-Path and Delivered-To in front of `bytes`; queued copies get the bytes as they are.
+// `parsed` is the parse of `bytes` (storage/message_parse.h), made before the write.
 void deliver_message(store::Store& store, DeliveryPlan plan, std::shared_ptr<const std::string> bytes,
+                     std::shared_ptr<const mail::ParsedMessage> parsed,
                      std::function<void(store::StoreResult<std::string>)> done);
 
 }  // namespace roost::smtp

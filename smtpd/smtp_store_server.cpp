@@ -127,10 +127,11 @@ SenderResult check_sender(store::Store& s, std::int64_t account_id, const mail::
 }
 
 void deliver_message(store::Store& s, DeliveryPlan plan, std::shared_ptr<const std::string> bytes,
+                     std::shared_ptr<const mail::ParsedMessage> parsed,
                      std::function<void(store::StoreResult<std::string>)> done) {
   std::string separator = s.options().plus_separator;
   s.write<std::string>(
-      [plan = std::move(plan), bytes, separator = std::move(separator)](store::WriteCtx& w) -> store::StoreResult<std::string> {
+      [plan = std::move(plan), bytes, parsed, separator = std::move(separator)](store::WriteCtx& w) -> store::StoreResult<std::string> {
         struct LocalCopy {
           std::int64_t account_id = 0;
           std::string address;
@@ -155,6 +156,7 @@ void deliver_message(store::Store& s, DeliveryPlan plan, std::shared_ptr<const s
         if (copies.empty() && outbound.empty()) return fail(store::StoreError::not_found);
         store::Delivery d;
         d.bytes = *bytes;
+        d.parsed = parsed.get();
         // RFC 5321 4.4: the final delivery adds Return-Path; Delivered-To names the mailbox the copy
         // went to, which lets the next hop see a forwarding loop. A relayed copy carries neither.
         std::string return_path = "Return-Path: " + plan.return_path + "\r\n";
